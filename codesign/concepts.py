@@ -1,0 +1,467 @@
+"""A team's concept: typed features plus metadata, as an RFC 7946 FeatureCollection.
+
+The file format is documented in ``docs/concept-format.md``.
+
+>>> c = Concept(site="aksu-city-square", team="team-1")
+>>> concept_from_geojson(concept_to_geojson(c)) == c
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
+from codesign.geometry import MetricFrame, Notice, check_raw_geometry, clean_shape, to_geojson_geometry
+from codesign.taxonomy import Kind, categories, category, geometry_kind
+
+__all__ = [
+    "FORMAT",
+    "MAX_DESCRIPTION",
+    "MAX_FEATURES",
+    "MAX_NOTE",
+    "MAX_TITLE",
+    "Concept",
+    "ConceptFeature",
+    "DrawingOutcome",
+    "Figures",
+    "apply_drawings",
+    "concept_figures",
+    "concept_from_geojson",
+    "concept_to_geojson",
+    "delete_feature",
+    "edit_feature",
+    "edit_metadata",
+    "merge_concepts",
+    "zone_overlaps",
+]
+
+FORMAT = "codesign-concept/1"
+MAX_TITLE = 120
+MAX_LABEL = 80
+MAX_NOTE = 500
+MAX_DESCRIPTION = 2000
+MAX_FEATURES = 1000
+_FEATURE_ID = re.compile(r"^f[0-9]{1,6}$")
+#: Overlaps smaller than this (m²) between zones are drawing slop, not a conflict.
+OVERLAP_TOLERANCE_M2 = 1.0
+
+
+@dataclass(frozen=True)
+class ConceptFeature:
+    """One zone, path or amenity of a concept (geometry in WGS84 lon/lat)."""
+
+    id: str
+    category: str
+    geometry: BaseGeometry
+    label: str = ""
+    note: str = ""
+
+    @property
+    def kind(self) -> Kind:
+        """zone, path or amenity, from the category."""
+        return category(self.category).kind
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ConceptFeature):
+            return NotImplemented
+        return (
+            (self.id, self.category, self.label, self.note)
+            == (other.id, other.category, other.label, other.note)
+            and shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.category))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A team's (or the plan's) design for one site."""
+
+    site: str
+    team: str
+    title: str = ""
+    description: str = ""
+    features: tuple[ConceptFeature, ...] = ()
+    version: int = 0
+    saved_at: str | None = None
+    illustrative: bool = False
+
+    def feature(self, feature_id: str) -> ConceptFeature:
+        """The feature with that id."""
+        for f in self.features:
+            if f.id == feature_id:
+                return f
+        raise CodesignError("error.feature_not_found", feature=feature_id)
+
+    def next_feature_id(self) -> str:
+        """A fresh id: ``f`` and one more than the largest number in use."""
+        numbers = [int(f.id[1:]) for f in self.features if _FEATURE_ID.match(f.id)]
+        return f"f{max(numbers, default=0) + 1}"
+
+    def same_content(self, other: Concept) -> bool:
+        """Whether two concepts hold the same design (version and time aside)."""
+        return replace(self, version=0, saved_at=None) == replace(other, version=0, saved_at=None)
+
+
+def _text(value: Any, name: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidConceptError("concept.bad_field", field=name)
+    if len(value) > limit:
+        raise InvalidConceptError("concept.too_long", field=name, limit=limit, length=len(value))
+    return value
+
+
+def concept_to_geojson(concept: Concept) -> dict[str, Any]:
+    """The concept as an RFC 7946 FeatureCollection (see docs/concept-format.md)."""
+    return {
+        "type": "FeatureCollection",
+        "codesign": {
+            "format": FORMAT,
+            "site": concept.site,
+            "team": concept.team,
+            "title": concept.title,
+            "description": concept.description,
+            "version": concept.version,
+            "saved_at": concept.saved_at,
+            "illustrative": concept.illustrative,
+        },
+        "features": [
+            {
+                "type": "Feature",
+                "id": f.id,
+                "geometry": to_geojson_geometry(f.geometry),
+                "properties": {
+                    "id": f.id,
+                    "category": f.category,
+                    "kind": f.kind,
+                    "label": f.label,
+                    "note": f.note,
+                },
+            }
+            for f in concept.features
+        ],
+    }
+
+
+def concept_from_geojson(data: Any) -> Concept:
+    """Read a concept FeatureCollection; :class:`InvalidConceptError` says what is wrong."""
+    if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
+        raise InvalidConceptError("concept.not_feature_collection")
+    meta = data.get("codesign")
+    if not isinstance(meta, Mapping):
+        raise InvalidConceptError("concept.no_metadata")
+    raw_features = data.get("features")
+    if not isinstance(raw_features, list):
+        raise InvalidConceptError("concept.not_feature_collection")
+    if len(raw_features) > MAX_FEATURES:
+        raise InvalidConceptError("concept.too_many_features", limit=MAX_FEATURES)
+    features: list[ConceptFeature] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_features, start=1):
+        features.append(_feature_from_geojson(raw, index, seen))
+    version = meta.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise InvalidConceptError("concept.bad_field", field="version")
+    return Concept(
+        site=_text(meta.get("site"), "site", 64),
+        team=_text(meta.get("team"), "team", 64),
+        title=_text(meta.get("title"), "title", MAX_TITLE),
+        description=_text(meta.get("description"), "description", MAX_DESCRIPTION),
+        features=tuple(features),
+        version=version,
+        saved_at=meta.get("saved_at") if isinstance(meta.get("saved_at"), str) else None,
+        illustrative=bool(meta.get("illustrative", False)),
+    )
+
+
+def _feature_from_geojson(raw: Any, index: int, seen: set[str]) -> ConceptFeature:
+    if not isinstance(raw, Mapping) or raw.get("type") != "Feature":
+        raise InvalidConceptError("concept.bad_feature", index=index)
+    props = raw.get("properties")
+    if not isinstance(props, Mapping):
+        raise InvalidConceptError("concept.bad_feature", index=index)
+    feature_id = props.get("id", raw.get("id"))
+    if not isinstance(feature_id, str) or not _FEATURE_ID.match(feature_id) or feature_id in seen:
+        raise InvalidConceptError("concept.bad_feature_id", index=index)
+    seen.add(feature_id)
+    try:
+        cat = category(str(props.get("category")))
+    except CodesignError:
+        raise InvalidConceptError(
+            "concept.unknown_category", index=index, category=str(props.get("category"))[:40]
+        ) from None
+    try:
+        check_raw_geometry(raw.get("geometry"))
+    except InvalidGeometryError as err:
+        raise InvalidConceptError("concept.bad_geometry", index=index, reason=str(err)) from None
+    geom = shape(raw["geometry"])
+    if geometry_kind(geom.geom_type) != cat.kind:
+        raise InvalidConceptError("concept.kind_mismatch", index=index, category=cat.id, type=geom.geom_type)
+    return ConceptFeature(
+        id=feature_id,
+        category=cat.id,
+        geometry=geom,
+        label=_text(props.get("label"), "label", MAX_LABEL),
+        note=_text(props.get("note"), "note", MAX_NOTE),
+    )
+
+
+# ----------------------------------------------------------------------------- editing
+
+
+def edit_metadata(concept: Concept, *, title: str | None = None, description: str | None = None) -> Concept:
+    """The concept with a new title and/or description (length-checked)."""
+    return replace(
+        concept,
+        title=concept.title if title is None else _text(title, "title", MAX_TITLE),
+        description=concept.description
+        if description is None
+        else _text(description, "description", MAX_DESCRIPTION),
+    )
+
+
+def edit_feature(
+    concept: Concept,
+    feature_id: str,
+    *,
+    category_id: str | None = None,
+    label: str | None = None,
+    note: str | None = None,
+) -> Concept:
+    """Change a feature's category (within its kind), label or note."""
+    old = concept.feature(feature_id)
+    new = old
+    if category_id is not None and category_id != old.category:
+        if category(category_id).kind != old.kind:
+            raise CodesignError("error.kind_change", old=old.category, new=category_id)
+        new = replace(new, category=category_id)
+    if label is not None:
+        new = replace(new, label=_text(label, "label", MAX_LABEL))
+    if note is not None:
+        new = replace(new, note=_text(note, "note", MAX_NOTE))
+    return replace(concept, features=tuple(new if f.id == feature_id else f for f in concept.features))
+
+
+def delete_feature(concept: Concept, feature_id: str) -> Concept:
+    """The concept without that feature."""
+    concept.feature(feature_id)
+    return replace(concept, features=tuple(f for f in concept.features if f.id != feature_id))
+
+
+# ----------------------------------------------------------------------------- drawings
+
+
+@dataclass(frozen=True)
+class DrawingOutcome:
+    """What applying the browser's drawings did: the new concept and what to tell the user.
+
+    ``notices`` pairs a feature id (or ``None``) with a :class:`Notice`; ``rejected``
+    holds notices for shapes that were not kept. ``drafts`` maps browser draft ids
+    to the feature ids they became.
+    """
+
+    concept: Concept
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    notices: tuple[tuple[str | None, Notice], ...] = ()
+    rejected: tuple[Notice, ...] = ()
+    drafts: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def changed_anything(self) -> bool:
+        """Whether the concept differs from before."""
+        return bool(self.added or self.changed or self.deleted)
+
+
+def apply_drawings(
+    concept: Concept,
+    drawings: Iterable[Mapping[str, Any]],
+    frame: MetricFrame,
+    selected: Mapping[Kind, str],
+    drafts: Mapping[str, str] | None = None,
+) -> DrawingOutcome:
+    """Reconcile the map's full list of drawn features with the concept.
+
+    ``drawings`` is everything the map holds (Leaflet.draw's feature group): features
+    with ``properties.id`` are the concept's own (their geometry may have been edited),
+    features with ``properties.draft`` are new shapes (new ones take the ``selected``
+    category of their kind); concept features missing from the list were deleted on
+    the map. A draft already turned into a feature (``drafts``) is not added twice.
+
+    Shapes are validated, repaired and clipped with :func:`codesign.geometry.clean_shape`;
+    ones that cannot be kept go to ``rejected`` and change nothing else.
+    """
+    drafts = dict(drafts or {})
+    by_id = {f.id: f for f in concept.features}
+    present: set[str] = set()
+    features = list(concept.features)
+    added: list[str] = []
+    changed: list[str] = []
+    notices: list[tuple[str | None, Notice]] = []
+    rejected: list[Notice] = []
+    for drawing in drawings:
+        if not isinstance(drawing, Mapping):
+            continue
+        props = drawing.get("properties") or {}
+        if not isinstance(props, Mapping):
+            props = {}
+        feature_id = props.get("id")
+        draft = props.get("draft")
+        if not isinstance(feature_id, str) and isinstance(draft, str) and draft in drafts:
+            feature_id = drafts[draft]
+        if isinstance(feature_id, str) and feature_id in by_id:
+            present.add(feature_id)
+            old = by_id[feature_id]
+            try:
+                cleaned = clean_shape(drawing.get("geometry"), frame)
+            except InvalidGeometryError as err:
+                rejected.append(Notice(err.key, err.params))
+                continue
+            if cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
+                continue
+            new = replace(old, geometry=cleaned.geometry)
+            features = [new if f.id == feature_id else f for f in features]
+            by_id[feature_id] = new
+            changed.append(feature_id)
+            notices.extend((feature_id, n) for n in cleaned.notices)
+            continue
+        if isinstance(feature_id, str) and not isinstance(draft, str):
+            continue  # a feature this concept no longer has (undone elsewhere): ignore
+        try:
+            cleaned = clean_shape(drawing.get("geometry"), frame)
+        except InvalidGeometryError as err:
+            rejected.append(Notice(err.key, err.params))
+            continue
+        if len(features) >= MAX_FEATURES:
+            rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
+            continue
+        new_id = replace(concept, features=tuple(features)).next_feature_id()
+        features.append(ConceptFeature(id=new_id, category=selected[cleaned.kind], geometry=cleaned.geometry))
+        by_id[new_id] = features[-1]
+        present.add(new_id)
+        added.append(new_id)
+        if isinstance(draft, str):
+            drafts[draft] = new_id
+        notices.extend((new_id, n) for n in cleaned.notices)
+    deleted = [f.id for f in concept.features if f.id not in present]
+    features = [f for f in features if f.id not in deleted]
+    return DrawingOutcome(
+        concept=replace(concept, features=tuple(features)),
+        added=tuple(added),
+        changed=tuple(changed),
+        deleted=tuple(deleted),
+        notices=tuple(notices),
+        rejected=tuple(rejected),
+        drafts=drafts,
+    )
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Live figures of a concept: m² and share of the site per zone category, metres per
+    path category, count per amenity category (only categories present)."""
+
+    site_area_m2: float
+    zone_area_m2: Mapping[str, float]
+    path_length_m: Mapping[str, float]
+    amenity_count: Mapping[str, int]
+
+    def zone_share(self, category_id: str) -> float:
+        """Share of the site (0..1) covered by that zone category."""
+        return self.zone_area_m2.get(category_id, 0.0) / self.site_area_m2 if self.site_area_m2 else 0.0
+
+
+def concept_figures(concept: Concept, frame: MetricFrame) -> Figures:
+    """Areas, lengths and counts per category, measured in the site's metric CRS.
+
+    Zones of one category that overlap are counted once (their union).
+    """
+    by_category: dict[str, list[BaseGeometry]] = {}
+    for f in concept.features:
+        by_category.setdefault(f.category, []).append(f.geometry)
+    zone_area: dict[str, float] = {}
+    path_length: dict[str, float] = {}
+    amenity_count: dict[str, int] = {}
+    for cat in categories():
+        geoms = by_category.get(cat.id)
+        if not geoms:
+            continue
+        if cat.kind == "amenity":
+            amenity_count[cat.id] = len(geoms)
+            continue
+        metric = frame.to_metric(shapely.GeometryCollection(geoms))
+        if cat.kind == "zone":
+            zone_area[cat.id] = float(shapely.union_all(shapely.get_parts(metric)).area)
+        else:
+            path_length[cat.id] = float(shapely.length(shapely.get_parts(metric)).sum())
+    return Figures(frame.area_m2, zone_area, path_length, amenity_count)
+
+
+def zone_overlaps(concept: Concept, frame: MetricFrame) -> list[tuple[str, str, float]]:
+    """Pairs of zones of *different* categories that overlap, with the shared m².
+
+    >>> # see tests/unit/test_concepts.py for worked examples
+    """
+    zones = [f for f in concept.features if f.kind == "zone"]
+    if len(zones) < 2:
+        return []
+    metric = [frame.to_metric(f.geometry) for f in zones]
+    tree = shapely.STRtree(metric)
+    left, right = tree.query(metric, predicate="intersects")
+    result: list[tuple[str, str, float]] = []
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        if i >= j or zones[i].category == zones[j].category:
+            continue
+        area = float(shapely.intersection(metric[i], metric[j]).area)
+        if area >= OVERLAP_TOLERANCE_M2:
+            result.append((zones[i].id, zones[j].id, area))
+    return result
+
+
+
+def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Concept, int]:
+    """Three-way merge: apply what ``mine`` changed since ``base`` onto ``theirs``.
+
+    Features added in ``mine`` get fresh ids in the result; features deleted in
+    ``mine`` are removed; features changed in ``mine`` replace ``theirs`` unless
+    ``theirs`` changed them too (then ``theirs`` wins). Returns the merged concept and
+    how many of my changes lost to theirs.
+    """
+    base_by_id = {f.id: f for f in base.features}
+    mine_by_id = {f.id: f for f in mine.features}
+    theirs_by_id = {f.id: f for f in theirs.features}
+    lost = 0
+    result = list(theirs.features)
+    for fid, old in base_by_id.items():
+        if fid not in mine_by_id and fid in theirs_by_id:
+            if theirs_by_id[fid] == old:
+                result = [f for f in result if f.id != fid]
+            else:
+                lost += 1
+        elif fid in mine_by_id and mine_by_id[fid] != old and fid in theirs_by_id:
+            if theirs_by_id[fid] == old:
+                result = [mine_by_id[fid] if f.id == fid else f for f in result]
+            else:
+                lost += 1
+    merged = replace(theirs, features=tuple(result))
+    for f in mine.features:
+        if f.id not in base_by_id:
+            merged = replace(merged, features=(*merged.features, replace(f, id=merged.next_feature_id())))
+    title = mine.title if mine.title != base.title else theirs.title
+    description = mine.description if mine.description != base.description else theirs.description
+    return replace(merged, title=title, description=description), lost

@@ -1,0 +1,300 @@
+"""Check, repair and measure drawn shapes against a site, in the site's metric CRS.
+
+Everything that comes from a browser or a file is checked on the raw GeoJSON first
+(shapely silently closes open rings and accepts 3-position rings), then repaired with
+:func:`shapely.make_valid`, clipped to the site boundary and measured in metres.
+
+>>> from shapely.geometry import box
+>>> site = MetricFrame.from_boundary(box(76.93, 52.03, 76.94, 52.04))
+>>> site.crs.to_epsg()
+32643
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from codesign.errors import InvalidGeometryError
+from codesign.taxonomy import Kind, geometry_kind
+
+__all__ = [
+    "MIN_PATH_LENGTH_M",
+    "MIN_ZONE_AREA_M2",
+    "CleanShape",
+    "MetricFrame",
+    "Notice",
+    "check_raw_geometry",
+    "clean_shape",
+    "to_geojson_geometry",
+]
+
+MIN_ZONE_AREA_M2 = 1.0
+MIN_PATH_LENGTH_M = 1.0
+#: Clipping that removes less than this (m² for zones, m for paths) is not reported.
+_CLIP_TOLERANCE = 0.05
+#: Decimal places kept for lon/lat: 1e-7 degrees is about 1 cm.
+COORDINATE_DECIMALS = 7
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should be told about a shape: a message key and its values."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+class MetricFrame:
+    """A site's boundary with the UTM CRS derived from it and the transformers to it.
+
+    The CRS is estimated from the boundary (``estimate_utm_crs``), never hard-coded.
+    """
+
+    def __init__(self, boundary_lonlat: BaseGeometry, crs: CRS) -> None:
+        self.crs = crs
+        self._to_metric = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        self._to_lonlat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        self.boundary_lonlat = boundary_lonlat
+        self.boundary = self.to_metric(boundary_lonlat)
+        shapely.prepare(self.boundary)
+        self.area_m2 = float(self.boundary.area)
+
+    @classmethod
+    def from_boundary(cls, boundary_lonlat: BaseGeometry) -> MetricFrame:
+        """Derive the UTM zone from the boundary's location (offline, via pyproj)."""
+        import geopandas
+
+        crs = geopandas.GeoSeries([boundary_lonlat], crs="EPSG:4326").estimate_utm_crs()
+        return cls(boundary_lonlat, CRS.from_user_input(crs))
+
+    def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
+        """Lon/lat -> metres (vectorised over all coordinates)."""
+        return shapely.transform(geom, self._transform_to_metric)
+
+    def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
+        """Metres -> lon/lat, rounded to about 1 cm."""
+        out = shapely.transform(geom, self._transform_to_lonlat)
+        return shapely.set_precision(out, 0) if out.is_empty else _round(out)
+
+    def _transform_to_metric(self, coords: np.ndarray) -> np.ndarray:
+        x, y = self._to_metric.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    def _transform_to_lonlat(self, coords: np.ndarray) -> np.ndarray:
+        x, y = self._to_lonlat.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+
+def _round(geom: BaseGeometry) -> BaseGeometry:
+    return shapely.transform(geom, lambda c: np.round(c, COORDINATE_DECIMALS))
+
+
+@dataclass(frozen=True)
+class CleanShape:
+    """A shape ready to keep: lon/lat geometry, its metric twin, figures, notices."""
+
+    kind: Kind
+    geometry: BaseGeometry  # lon/lat, RFC 7946 orientation
+    metric: BaseGeometry  # metres in the site CRS
+    notices: tuple[Notice, ...] = ()
+
+    @property
+    def area_m2(self) -> float:
+        """Area in m² (0 for paths and amenities)."""
+        return float(self.metric.area)
+
+    @property
+    def length_m(self) -> float:
+        """Length in m (perimeter for zones)."""
+        return float(self.metric.length)
+
+
+def _positions_ok(coords: Any, depth: int) -> bool:
+    """Whether ``coords`` is a nested list of finite [x, y(, z)] numbers, ``depth`` deep."""
+    if depth == 0:
+        return (
+            isinstance(coords, list | tuple)
+            and 2 <= len(coords) <= 3
+            and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                for v in coords
+            )
+        )
+    return isinstance(coords, list | tuple) and all(_positions_ok(c, depth - 1) for c in coords)
+
+
+_DEPTH = {
+    "Point": 0,
+    "LineString": 1,
+    "MultiPoint": 1,
+    "Polygon": 2,
+    "MultiLineString": 2,
+    "MultiPolygon": 3,
+}
+
+
+def check_raw_geometry(geometry: Any) -> None:
+    """Refuse a raw GeoJSON geometry that shapely would silently misread.
+
+    Checks the type, that every position is two or three finite numbers within
+    lon/lat range, that lines have 2+ positions and rings are closed with 4+ positions.
+
+    >>> check_raw_geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]})
+    Traceback (most recent call last):
+    ...
+    codesign.errors.InvalidGeometryError: A ring needs at least 4 positions (3 corners and the first one repeated); this one has 3.
+    """
+    if not isinstance(geometry, Mapping) or "type" not in geometry:
+        raise InvalidGeometryError("geometry.missing")
+    gtype = geometry.get("type")
+    if gtype not in _DEPTH:
+        raise InvalidGeometryError("geometry.unsupported_type", type=str(gtype)[:40])
+    coords = geometry.get("coordinates")
+    if not _positions_ok(coords, _DEPTH[gtype]):
+        raise InvalidGeometryError("geometry.bad_coordinates")
+    flat = np.asarray(_flatten(coords, _DEPTH[gtype]), dtype=float).reshape(-1, 3)
+    if flat.size == 0:
+        raise InvalidGeometryError("geometry.empty")
+    if (np.abs(flat[:, 0]) > 180).any() or (np.abs(flat[:, 1]) > 90).any():
+        raise InvalidGeometryError("geometry.out_of_range")
+    rings: list = []
+    if gtype == "Polygon":
+        rings = list(coords)
+    elif gtype == "MultiPolygon":
+        rings = [ring for polygon in coords for ring in polygon]
+    lines: list = []
+    if gtype == "LineString":
+        lines = [coords]
+    elif gtype == "MultiLineString":
+        lines = list(coords)
+    for ring in rings:
+        if len(ring) < 4:
+            raise InvalidGeometryError("geometry.short_ring", count=len(ring))
+        if list(ring[0])[:2] != list(ring[-1])[:2]:
+            raise InvalidGeometryError("geometry.unclosed_ring")
+    for line in lines:
+        if len(line) < 2:
+            raise InvalidGeometryError("geometry.short_line", count=len(line))
+    if gtype in ("Polygon", "MultiPolygon") and not rings:
+        raise InvalidGeometryError("geometry.empty")
+
+
+def _flatten(coords: Any, depth: int) -> list[list[float]]:
+    if depth == 0:
+        return [[float(coords[0]), float(coords[1]), 0.0]]
+    out: list[list[float]] = []
+    for c in coords:
+        out.extend(_flatten(c, depth - 1))
+    return out
+
+
+def _distinct_points(geom: BaseGeometry) -> int:
+    coords = shapely.get_coordinates(geom)
+    return len(np.unique(np.round(coords, 3), axis=0)) if len(coords) else 0
+
+
+def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
+    """Validate, repair, clip and measure one raw GeoJSON geometry drawn on a site.
+
+    Returns a :class:`CleanShape` with notices the user should read (repaired,
+    clipped). Raises :class:`InvalidGeometryError` when nothing usable is left:
+    fewer than 3 distinct corners, under 1 m², or wholly outside the site.
+    """
+    check_raw_geometry(geometry)
+    kind = geometry_kind(geometry["type"])
+    if kind is None:
+        raise InvalidGeometryError("geometry.unsupported_type", type=geometry["type"])
+    geom = shapely.force_2d(shape(geometry))
+    metric = frame.to_metric(geom)
+    notices: list[Notice] = []
+    if kind == "zone":
+        metric, notices = _clean_zone(metric, frame)
+    elif kind == "path":
+        metric, notices = _clean_path(metric, frame)
+    else:
+        if not frame.boundary.covers(metric):
+            distance = frame.boundary.distance(metric)
+            raise InvalidGeometryError("geometry.point_outside", distance=round(distance))
+    lonlat = frame.to_lonlat(metric)
+    if kind == "zone":
+        lonlat = shapely.orient_polygons(lonlat, exterior_cw=False)
+    return CleanShape(kind=kind, geometry=lonlat, metric=metric, notices=tuple(notices))
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """Only the polygon parts of a geometry (make_valid may add lines and points)."""
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _lineal(geom: BaseGeometry) -> BaseGeometry:
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("LineString", "MultiLineString")]
+    return shapely.line_merge(shapely.union_all(parts)) if parts else shapely.LineString()
+
+
+def _single_or_multi(geom: BaseGeometry) -> BaseGeometry:
+    if geom.geom_type in ("GeometryCollection",) and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return geom
+
+
+def _clean_zone(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry, list[Notice]]:
+    notices: list[Notice] = []
+    if _distinct_points(metric) < 3:
+        raise InvalidGeometryError("geometry.too_few_points")
+    if not metric.is_valid:
+        reason = shapely.is_valid_reason(metric)
+        metric = _polygonal(shapely.make_valid(metric))
+        parts = len(shapely.get_parts(metric))
+        notices.append(Notice("geometry.repaired", {"reason": reason.split("[")[0].strip(), "parts": parts}))
+    drawn_area = metric.area
+    if drawn_area < MIN_ZONE_AREA_M2:
+        raise InvalidGeometryError("geometry.too_small", area=round(drawn_area, 2), minimum=MIN_ZONE_AREA_M2)
+    clipped = _polygonal(shapely.intersection(metric, frame.boundary))
+    removed = drawn_area - clipped.area
+    if clipped.is_empty:
+        raise InvalidGeometryError("geometry.outside_site")
+    if clipped.area < MIN_ZONE_AREA_M2:
+        raise InvalidGeometryError("geometry.too_small", area=round(clipped.area, 2), minimum=MIN_ZONE_AREA_M2)
+    if removed > _CLIP_TOLERANCE:
+        notices.append(Notice("geometry.clipped_zone", {"area": round(removed)}))
+        metric = clipped
+    return _single_or_multi(metric), notices
+
+
+def _clean_path(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry, list[Notice]]:
+    notices: list[Notice] = []
+    if _distinct_points(metric) < 2:
+        raise InvalidGeometryError("geometry.too_few_points_line")
+    drawn_length = metric.length
+    clipped = _lineal(shapely.intersection(metric, frame.boundary))
+    if clipped.is_empty:
+        raise InvalidGeometryError("geometry.outside_site")
+    if clipped.length < MIN_PATH_LENGTH_M:
+        raise InvalidGeometryError("geometry.too_short", length=round(clipped.length, 2), minimum=MIN_PATH_LENGTH_M)
+    if drawn_length - clipped.length > _CLIP_TOLERANCE:
+        notices.append(Notice("geometry.clipped_path", {"length": round(drawn_length - clipped.length)}))
+        metric = clipped
+    return metric, notices
+
+
+def to_geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
+    """A shapely geometry as a plain GeoJSON dict with lists (not tuples)."""
+    return _listify(mapping(geom))
+
+
+def _listify(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_listify(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _listify(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,27 @@
+"""Strict identifiers for sessions, sites and teams: no path can hide in them.
+
+>>> check_identifier("aksu-city-square", "site")
+'aksu-city-square'
+>>> check_identifier("../etc", "session")
+Traceback (most recent call last):
+...
+codesign.errors.InvalidIdentifier: The session id '../etc' is not valid: use 3 to 64 lowercase Latin letters, digits and hyphens.
+"""
+
+from __future__ import annotations
+
+import re
+
+from codesign.errors import InvalidIdentifier
+
+__all__ = ["IDENTIFIER", "check_identifier"]
+
+IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+
+
+def check_identifier(value: object, what: str) -> str:
+    """Return ``value`` if it is a valid identifier, else raise :class:`InvalidIdentifier`."""
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
+        shown = repr(value if not isinstance(value, str) else value[:80])
+        raise InvalidIdentifier(what=what, value=shown)
+    return value

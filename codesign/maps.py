@@ -1,0 +1,292 @@
+"""Folium map builders (folium, not Streamlit), offline: every asset is served locally.
+
+The sketch map holds the site, its context layers and a Leaflet.draw toolbar. The
+concept itself is sent separately (:func:`concept_layer`) so that a new save does not
+rebuild the map: its features are put into Leaflet.draw's editable group, each tagged
+with its feature id, and every new shape gets a ``draft`` id before it is reported.
+
+All text that reaches the browser is set with ``textContent`` (never as HTML), and all
+data is embedded with Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import folium.plugins
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import shape
+
+from codesign.concepts import Concept, concept_to_geojson
+from codesign.i18n import translate
+from codesign.sites import Site
+from codesign.taxonomy import categories
+
+__all__ = ["STATIC_URL", "concept_layer", "context_geojson", "sketch_map", "vendor_assets"]
+
+#: Where ``.streamlit/config.toml`` (enableStaticServing) serves ``./static``.
+STATIC_URL = "/app/static"
+MAP_BACKGROUND = "#f2efe9"
+
+
+def vendor_assets(static_url: str = STATIC_URL) -> dict[str, list[tuple[str, str]]]:
+    """Local Leaflet and Leaflet.draw files (vendored under ``static/vendor``)."""
+    return {
+        "js": [
+            ("leaflet", f"{static_url}/vendor/leaflet/leaflet.js"),
+            ("leaflet_draw", f"{static_url}/vendor/leaflet-draw/leaflet.draw.js"),
+        ],
+        "css": [
+            ("leaflet_css", f"{static_url}/vendor/leaflet/leaflet.css"),
+            ("leaflet_draw_css", f"{static_url}/vendor/leaflet-draw/leaflet.draw.css"),
+            ("codesign_css", f"{static_url}/codesign-map.css"),
+        ],
+    }
+
+
+def context_geojson(site: Site, precision: int = 6) -> dict[str, Any]:
+    """The site's context layers, trimmed for the browser (6 decimals is about 10 cm).
+
+    Street names become label points at each street's middle.
+    """
+    features = []
+    for feature in site.context.get("features", []):
+        props = feature.get("properties") or {}
+        layer = props.get("layer")
+        geom = shapely.set_precision(shape(feature["geometry"]), 10**-precision)
+        if geom.is_empty:
+            continue
+        features.append({"type": "Feature", "properties": {"layer": layer}, "geometry": shapely.geometry.mapping(geom)})
+        name = props.get("name")
+        if layer == "street" and name and geom.length > 0:
+            mid = geom.interpolate(0.5, normalized=True)
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"layer": "label", "name": str(name)[:60]},
+                    "geometry": {"type": "Point", "coordinates": [round(mid.x, precision), round(mid.y, precision)]},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+_SITE_SCRIPT = Template(
+    """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var ctx = {{ this.context|tojson }};
+  var styles = {
+    water: {color: "#7fb2c9", weight: 1, fillColor: "#aad3df", fillOpacity: 1},
+    building: {color: "#b3a89e", weight: 1, fillColor: "#d9d0c9", fillOpacity: 1},
+    street: {color: "#ffffff", weight: 9, opacity: 1, lineCap: "round"},
+    path: {color: "#b59c74", weight: 2, dashArray: "4 4"}
+  };
+  map.createPane("context"); map.getPane("context").style.zIndex = 250;
+  map.createPane("labels"); map.getPane("labels").style.zIndex = 640;
+  map.getPane("labels").style.pointerEvents = "none";
+  L.geoJSON({{ this.boundary|tojson }}, {pane: "context", interactive: false,
+    style: {color: "#2d6a2d", weight: 3, dashArray: "8 6", fillColor: "#dcebd0", fillOpacity: 0.8}}).addTo(map);
+  L.geoJSON(ctx, {pane: "context", interactive: false,
+    filter: function (f) { return f.properties.layer !== "label"; },
+    style: function (f) { return styles[f.properties.layer] || {color: "#999", weight: 1}; },
+    pointToLayer: function (f, ll) {
+      return L.circleMarker(ll, {pane: "context", radius: 3, weight: 1, color: "#2f6b2f",
+                                 fillColor: "#5e9e4e", fillOpacity: 0.9, interactive: false});
+    }}).addTo(map);
+  ctx.features.forEach(function (f) {
+    if (f.properties.layer !== "label") { return; }
+    var el = document.createElement("span");
+    el.className = "cd-street-label"; el.textContent = f.properties.name;
+    L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]],
+             {pane: "labels", interactive: false, keyboard: false,
+              icon: L.divIcon({className: "cd-label-icon", html: el, iconSize: null})}).addTo(map);
+  });
+  var attribution = document.createElement("span");
+  attribution.textContent = {{ this.attribution|tojson }};
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(attribution.outerHTML);
+  map.fitBounds({{ this.bounds|tojson }}, {padding: [12, 12]});
+  if (L.drawLocal) { deepMerge(L.drawLocal, {{ this.draw_local|tojson }}); }
+  function deepMerge(target, source) {
+    Object.keys(source).forEach(function (k) {
+      if (source[k] && typeof source[k] === "object") { deepMerge(target[k] = target[k] || {}, source[k]); }
+      else { target[k] = source[k]; }
+    });
+  }
+  // Every new shape gets a draft id before the app hears of it, so a shape that
+  // reaches the app twice is never stored twice.
+  map.on("draw:created", function (e) {
+    e.layer.feature = {type: "Feature", properties: {draft: Date.now().toString(36) + "-" +
+                       Math.random().toString(36).slice(2, 10)}};
+  });
+})();
+{% endmacro %}
+"""
+)
+
+
+class _SiteLayers(MacroElement):
+    """Site boundary, context layers, attribution, translated Leaflet.draw, draft ids."""
+
+    _template = _SITE_SCRIPT
+
+    def __init__(self, site: Site, lang: str, context: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "SiteLayers"
+        self.context = context
+        self.boundary = shapely.geometry.mapping(site.boundary)
+        notice = site.notice(lang)
+        self.attribution = " · ".join(x for x in (notice, site.attribution) if x)
+        self.bounds = site.bounds_latlon
+        self.draw_local = draw_local(lang)
+
+
+def draw_local(lang: str) -> dict[str, Any]:
+    """Leaflet.draw's user-facing strings in ``lang`` (it ships English only)."""
+
+    def t(key: str) -> str:
+        return translate(f"draw.{key}", lang)
+
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": t("cancel_title"), "text": t("cancel")},
+                "finish": {"title": t("finish_title"), "text": t("finish")},
+                "undo": {"title": t("undo_title"), "text": t("undo")},
+                "buttons": {
+                    "polyline": t("button_path"),
+                    "polygon": t("button_zone"),
+                    "rectangle": t("button_rectangle"),
+                    "marker": t("button_amenity"),
+                },
+            },
+            "handlers": {
+                "polygon": {
+                    "tooltip": {"start": t("polygon_start"), "cont": t("polygon_cont"), "end": t("polygon_end")}
+                },
+                "polyline": {
+                    "error": t("polyline_error"),
+                    "tooltip": {"start": t("polyline_start"), "cont": t("polyline_cont"), "end": t("polyline_end")},
+                },
+                "rectangle": {"tooltip": {"start": t("rectangle_start")}},
+                "simpleshape": {"tooltip": {"end": t("simpleshape_end")}},
+                "marker": {"tooltip": {"start": t("marker_start")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"title": t("save_title"), "text": t("save")},
+                    "cancel": {"title": t("cancel_edit_title"), "text": t("cancel")},
+                    "clearAll": {"title": t("clear_all_title"), "text": t("clear_all")},
+                },
+                "buttons": {
+                    "edit": t("button_edit"),
+                    "editDisabled": t("button_edit_disabled"),
+                    "remove": t("button_remove"),
+                    "removeDisabled": t("button_remove_disabled"),
+                },
+            },
+            "handlers": {
+                "edit": {"tooltip": {"text": t("edit_text"), "subtext": t("edit_subtext")}},
+                "remove": {"tooltip": {"text": t("remove_text")}},
+            },
+        },
+    }
+
+
+def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, editable: bool = True) -> folium.Map:
+    """The base map of the sketch page: identical across reruns for one site and language.
+
+    ``context`` is :func:`context_geojson` output (pass a cached copy to save time).
+    """
+    m = folium.Map(
+        location=list(site.centre),
+        zoom_start=site.default_zoom,
+        tiles=None,
+        control_scale=True,
+        double_click_zoom=False,
+        max_zoom=21,
+        min_zoom=14,
+        zoom_snap=0.5,
+        prefer_canvas=False,
+    )
+    assets = vendor_assets()
+    m.default_js = assets["js"][:1]
+    m.default_css = assets["css"]
+    _SiteLayers(site, lang, context if context is not None else context_geojson(site)).add_to(m)
+    if editable:
+        draw = folium.plugins.Draw(
+            position="topleft",
+            draw_options={
+                "polyline": {"shapeOptions": {"color": "#222222", "weight": 5}},
+                "polygon": {"allowIntersection": True, "showArea": False,
+                            "shapeOptions": {"color": "#222222", "weight": 3}},
+                "rectangle": {"shapeOptions": {"color": "#222222", "weight": 3}, "showArea": False},
+                "circle": False,
+                "circlemarker": False,
+                "marker": True,
+            },
+            edit_options={"poly": {"allowIntersection": True}},
+        )
+        draw.default_js = assets["js"][1:]
+        draw.default_css = []
+        draw.add_to(m)
+    return m
+
+
+_CONCEPT_SCRIPT = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function () {
+  var data = {{ this.data|tojson }};
+  var styles = {{ this.styles|tojson }};
+  var target = (window.drawnItems && window.drawnItems.clearLayers) ? window.drawnItems : {{ this.get_name() }};
+  target.clearLayers();
+  function text(value) { var el = document.createElement("span"); el.textContent = value; return el; }
+  L.geoJSON(data, {
+    style: function (f) {
+      var s = styles[f.properties.category] || {colour: "#555555"};
+      if (f.properties.kind === "path") { return {color: s.colour, weight: 6, opacity: 0.95}; }
+      return {color: s.colour, weight: 2, fillColor: s.colour, fillOpacity: 0.55};
+    },
+    pointToLayer: function (f, ll) {
+      var s = styles[f.properties.category] || {colour: "#555555", icon: "?"};
+      var el = document.createElement("div");
+      el.className = "cd-amenity"; el.style.borderColor = s.colour; el.textContent = s.icon;
+      return L.marker(ll, {icon: L.divIcon({className: "cd-amenity-icon", html: el,
+                                             iconSize: [34, 34], iconAnchor: [17, 17]})});
+    },
+    onEachFeature: function (f, layer) {
+      var s = styles[f.properties.category] || {label: f.properties.category};
+      var tip = s.label + (f.properties.label ? ": " + f.properties.label : "");
+      layer.bindTooltip(text(tip), {sticky: true});
+    }
+  }).eachLayer(function (layer) { target.addLayer(layer); });
+})();
+{% endmacro %}
+"""
+)
+
+
+class _ConceptGroup(folium.FeatureGroup):
+    """The concept's features, placed in Leaflet.draw's editable group."""
+
+    _template = _CONCEPT_SCRIPT
+
+    def __init__(self, data: dict[str, Any], lang: str) -> None:
+        super().__init__(name="concept", control=False)
+        self.data = data
+        self.styles = {c.id: {"colour": c.colour, "icon": c.icon, "label": c.label(lang)} for c in categories()}
+
+
+def concept_layer(concept: Concept, lang: str) -> folium.FeatureGroup:
+    """The concept as a layer for ``st_folium(feature_group_to_add=...)``."""
+    data = concept_to_geojson(concept)
+    data.pop("codesign", None)
+    return _ConceptGroup(data, lang)

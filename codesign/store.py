@@ -1,0 +1,305 @@
+"""The file store: the only code that touches the sessions folder.
+
+Layout (one folder per workshop session)::
+
+    sessions/<session>/session.json           title, site, date, teams and their tokens
+    sessions/<session>/.lock                  serialises writers (flock), across processes
+    sessions/<session>/concepts/<owner>/v000001.geojson   one file per saved version
+
+Every save writes a *new* version file (temp file, fsync, ``os.replace``, fsync of the
+folder) under an exclusive lock; a save based on an older version than the latest raises
+:class:`SessionConflictError`, it never overwrites.
+
+>>> import tempfile
+>>> store = FileStore(tempfile.mkdtemp())
+>>> s = store.create_session(site="aksu-city-square", title="Demo", teams=[("Team A", None)])
+>>> [t.name for t in s.teams]
+['Team A']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from codesign.concepts import Concept, concept_from_geojson, concept_to_geojson
+from codesign.errors import (
+    CodesignError,
+    InvalidConceptError,
+    SessionConflictError,
+    SessionNotFound,
+    StoreError,
+)
+from codesign.ids import check_identifier
+
+__all__ = ["PLAN_OWNER", "TEAM_COLOURS", "FileStore", "Session", "Team", "VersionInfo"]
+
+#: Owner id under which a session keeps the akimat's plan.
+PLAN_OWNER = "plan"
+#: Team colours, Paul Tol's colour-blind-safe "bright" scheme, in order of creation.
+TEAM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#222255")
+MAX_TEAMS = 40
+MAX_TEAM_NAME = 60
+_VERSION_FILE = re.compile(r"^v(\d{6})\.geojson$")
+_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class Team:
+    """A resident team; ``token`` is the secret in its join link."""
+
+    id: str
+    name: str
+    colour: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Session:
+    """One workshop on one site."""
+
+    id: str
+    title: str
+    site: str
+    date: str
+    created_at: str
+    teams: tuple[Team, ...] = ()
+    illustrative: bool = False
+
+    def team(self, team_id: str) -> Team:
+        """The team with that id."""
+        for t in self.teams:
+            if t.id == team_id:
+                return t
+        raise CodesignError("error.team_not_found", team=team_id)
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version of a concept."""
+
+    version: int
+    saved_at: str | None
+    features: int
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class FileStore:
+    """Sessions and versioned concepts in a folder (``CODESIGN_SESSIONS_DIR``)."""
+
+    def __init__(self, root: str | os.PathLike[str], now: Callable[[], datetime] | None = None) -> None:
+        self.root = Path(root)
+        self._now = now or (lambda: datetime.now(UTC))
+
+    # ------------------------------------------------------------------ sessions
+    def _session_dir(self, session_id: str) -> Path:
+        return self.root / check_identifier(session_id, "session")
+
+    @contextlib.contextmanager
+    def _locked(self, session_id: str) -> Iterator[Path]:
+        folder = self._session_dir(session_id)
+        if not (folder / "session.json").is_file():
+            raise SessionNotFound(session_id=session_id)
+        with open(folder / ".lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield folder
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def create_session(
+        self,
+        *,
+        site: str,
+        title: str,
+        teams: Sequence[tuple[str, str | None]],
+        day: date | None = None,
+        session_id: str | None = None,
+        illustrative: bool = False,
+    ) -> Session:
+        """Create a session with teams ``(name, colour or None)``; tokens are generated."""
+        check_identifier(site, "site")
+        title = title.strip()
+        if not title or len(title) > 120:
+            raise CodesignError("session.bad_title", limit=120)
+        names = [name.strip() for name, _ in teams]
+        if not 1 <= len(names) <= MAX_TEAMS:
+            raise CodesignError("session.bad_team_count", limit=MAX_TEAMS)
+        for name in names:
+            if not name or len(name) > MAX_TEAM_NAME:
+                raise CodesignError("session.bad_team_name", limit=MAX_TEAM_NAME)
+        if len(set(n.casefold() for n in names)) != len(names):
+            raise CodesignError("session.duplicate_team")
+        day = day or self._now().date()
+        team_list = []
+        for index, (name, (_, colour)) in enumerate(zip(names, teams, strict=True), start=1):
+            if colour is not None and not _HEX_COLOUR.fullmatch(colour):
+                raise CodesignError("session.bad_colour", colour=colour[:20])
+            team_list.append(
+                Team(
+                    id=f"team-{index}",
+                    name=name,
+                    colour=colour or TEAM_COLOURS[(index - 1) % len(TEAM_COLOURS)],
+                    token=secrets.token_urlsafe(16),
+                )
+            )
+        session = Session(
+            id=session_id or f"{day.isoformat()}-{secrets.token_hex(2)}",
+            title=title,
+            site=site,
+            date=day.isoformat(),
+            created_at=self._now().isoformat(timespec="seconds"),
+            teams=tuple(team_list),
+            illustrative=illustrative,
+        )
+        folder = self._session_dir(session.id)
+        try:
+            folder.mkdir(parents=True, exist_ok=False)
+            _write_atomic(folder / "session.json", _dump(asdict(session)))
+        except FileExistsError:
+            raise CodesignError("session.exists", session_id=session.id) from None
+        except OSError as err:
+            raise StoreError(reason=err.strerror or str(err)) from err
+        return session
+
+    def load_session(self, session_id: str) -> Session:
+        """The session with that id, or :class:`SessionNotFound`."""
+        path = self._session_dir(session_id) / "session.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SessionNotFound(session_id=session_id) from None
+        teams = tuple(Team(**t) for t in raw.pop("teams"))
+        return Session(teams=teams, **raw)
+
+    def list_sessions(self) -> list[Session]:
+        """All sessions, newest first."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for child in self.root.iterdir():
+            if (child / "session.json").is_file():
+                with contextlib.suppress(CodesignError, ValueError, TypeError, KeyError):
+                    found.append(self.load_session(child.name))
+        return sorted(found, key=lambda s: (s.date, s.created_at, s.id), reverse=True)
+
+    def update_session(self, session: Session) -> None:
+        """Rewrite session metadata (title, teams) under the session lock."""
+        with self._locked(session.id) as folder:
+            _write_atomic(folder / "session.json", _dump(asdict(session)))
+
+    # ------------------------------------------------------------------ concepts
+    def _owner_dir(self, folder: Path, owner: str) -> Path:
+        return folder / "concepts" / check_identifier(owner, "team")
+
+    def _version_numbers(self, owner_dir: Path) -> list[int]:
+        if not owner_dir.is_dir():
+            return []
+        return sorted(int(m.group(1)) for name in os.listdir(owner_dir) if (m := _VERSION_FILE.match(name)))
+
+    def latest_version(self, session_id: str, owner: str) -> int:
+        """The newest stored version number, 0 when nothing was saved yet."""
+        numbers = self._version_numbers(self._owner_dir(self._session_dir(session_id), owner))
+        return numbers[-1] if numbers else 0
+
+    def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
+        """Every readable stored version, oldest first."""
+        owner_dir = self._owner_dir(self._session_dir(session_id), owner)
+        result = []
+        for number in self._version_numbers(owner_dir):
+            with contextlib.suppress(CodesignError, OSError, ValueError):
+                concept = self._read(owner_dir, number)
+                result.append(VersionInfo(number, concept.saved_at, len(concept.features)))
+        return result
+
+    def _read(self, owner_dir: Path, number: int) -> Concept:
+        raw = (owner_dir / f"v{number:06d}.geojson").read_bytes()
+        concept = concept_from_geojson(json.loads(raw))
+        if concept.version != number:
+            raise InvalidConceptError("concept.bad_field", field="version")
+        return concept
+
+    def load_version(self, session_id: str, owner: str, version: int) -> Concept:
+        """One stored version."""
+        owner_dir = self._owner_dir(self._session_dir(session_id), owner)
+        try:
+            return self._read(owner_dir, version)
+        except FileNotFoundError:
+            raise CodesignError("error.version_not_found", version=version) from None
+
+    def load_latest(self, session_id: str, owner: str) -> Concept | None:
+        """The newest version that reads back whole; ``None`` if there is none."""
+        folder = self._session_dir(session_id)
+        if not (folder / "session.json").is_file():
+            raise SessionNotFound(session_id=session_id)
+        owner_dir = self._owner_dir(folder, owner)
+        for number in reversed(self._version_numbers(owner_dir)):
+            try:
+                return self._read(owner_dir, number)
+            except (CodesignError, OSError, ValueError):
+                continue  # a damaged file: fall back to the version before
+        return None
+
+    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int) -> Concept:
+        """Store ``concept`` as a new version and return it with version and time set.
+
+        ``base_version`` is the version the editor started from; if another save came
+        in since, :class:`SessionConflictError` carries the latest version number.
+        """
+        with self._locked(session_id) as folder:
+            owner_dir = self._owner_dir(folder, owner)
+            numbers = self._version_numbers(owner_dir)
+            latest = numbers[-1] if numbers else 0
+            if base_version != latest:
+                raise SessionConflictError(latest=latest, base=base_version)
+            saved = replace(
+                concept,
+                team=owner,
+                version=latest + 1,
+                saved_at=self._now().isoformat(timespec="seconds"),
+            )
+            data = _dump(concept_to_geojson(saved))
+            concept_from_geojson(json.loads(data))  # never store what cannot be read back
+            try:
+                owner_dir.mkdir(parents=True, exist_ok=True)
+                _write_atomic(owner_dir / f"v{saved.version:06d}.geojson", data)
+            except OSError as err:
+                raise StoreError(reason=err.strerror or str(err)) from err
+            return saved
+
+
+def _dump(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,142 @@
+"""Helpers shared by the Streamlit pages: language, store, cached site data, errors.
+
+This is the Streamlit shell; the decisions live in :mod:`codesign`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import streamlit as st
+
+from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret
+from codesign.errors import CodesignError
+from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
+from codesign.maps import context_geojson
+from codesign.sites import Site, load_site
+from codesign.store import FileStore
+
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+
+
+def sessions_dir() -> str:
+    """The sessions folder (``CODESIGN_SESSIONS_DIR``, default ``sessions``)."""
+    return os.environ.get("CODESIGN_SESSIONS_DIR", "sessions")
+
+
+def base_url() -> str:
+    """The address the tablets use to reach this app (``CODESIGN_BASE_URL``)."""
+    return os.environ.get("CODESIGN_BASE_URL", DEFAULT_BASE_URL)
+
+
+@st.cache_resource
+def get_store(root: str) -> FileStore:
+    """One store object per sessions folder, shared by all browser sessions."""
+    return FileStore(root)
+
+
+def store() -> FileStore:
+    """The store for the configured sessions folder."""
+    return get_store(sessions_dir())
+
+
+def _configured_secret() -> str | None:
+    try:
+        value = st.secrets.get("facilitator_secret")
+    except (FileNotFoundError, KeyError, AttributeError, Exception):  # noqa: BLE001 - no secrets.toml
+        return None
+    return str(value) if value else None
+
+
+@st.cache_resource
+def _secret(root: str) -> str:
+    secret, created = facilitator_secret(root, configured=_configured_secret())
+    link = facilitator_link(base_url(), secret)
+    print(f"\n  Tugan Qala Co-design: facilitator link{' (new secret)' if created else ''}:\n    {link}\n", file=sys.stderr)
+    return secret
+
+
+def facilitator_secret_value() -> str:
+    """The facilitator's secret (generated and printed on first start)."""
+    return _secret(sessions_dir())
+
+
+@st.cache_data(show_spinner=False)
+def site_context(site_id: str) -> dict[str, Any]:
+    """The site's context layers, trimmed for the browser (cached: they never change)."""
+    return context_geojson(load_site(site_id))
+
+
+def site(site_id: str) -> Site:
+    """The site (cached per process by :func:`codesign.sites.load_site`)."""
+    return load_site(site_id)
+
+
+def lang() -> str:
+    """The language chosen on this browser session (ru by default)."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang")
+        st.session_state.lang = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+    return st.session_state.lang
+
+
+def t(key: str, **params: object) -> str:
+    """Translate ``key`` into the current language."""
+    return translate(key, lang(), **params)
+
+
+def num(value: float, digits: int = 0) -> str:
+    """A number in the current language's style."""
+    return format_number(value, lang(), digits)
+
+
+def language_picker() -> None:
+    """The ru / kk / en switch shown at the top of every page."""
+    current = lang()
+    choice = st.segmented_control(
+        t("lang.choose"),
+        options=list(LANGUAGES),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        default=current,
+        key="lang_picker",
+        label_visibility="collapsed",
+    )
+    if choice and choice != current:
+        st.session_state.lang = choice
+        st.rerun()
+
+
+def error_text(err: CodesignError) -> str:
+    """A :class:`CodesignError` in the user's language."""
+    return translate(err.key, lang(), **err.params)
+
+
+def is_facilitator() -> bool:
+    """Whether this browser session has given the facilitator's secret."""
+    return bool(st.session_state.get("facilitator"))
+
+
+TABLET_CSS = """
+<style>
+/* Big touch targets for tablets. */
+.stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height: 48px; font-size: 1.05rem; }
+[data-testid="stPills"] button, [data-testid="stButtonGroup"] button { min-height: 46px; font-size: 1.05rem; padding: 4px 14px; }
+div[data-testid="stSelectbox"] > div, .stTextInput input { min-height: 46px; font-size: 1.05rem; }
+.block-container { padding-top: 1.2rem; }
+</style>
+"""
+
+
+def tablet_css() -> None:
+    """Larger controls for fingers."""
+    st.html(TABLET_CSS)
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md(text: str) -> str:
+    """User text made inert for ``st.markdown``: every markdown/HTML character escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)

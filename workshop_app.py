@@ -1,0 +1,34 @@
+"""Tugan Qala Co-design: the Streamlit entry point and router (no domain logic here).
+
+Start it with ``make run`` (or ``python -m codesign run``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from codesign.access import is_facilitator as secret_matches
+from pages import common
+
+st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide",
+                   initial_sidebar_state="collapsed")
+
+given_key = st.query_params.get("key")
+if given_key is not None:
+    if secret_matches(given_key, common.facilitator_secret_value()):
+        st.session_state.facilitator = True
+        st.session_state.pop("bad_key", None)
+    else:
+        st.session_state.bad_key = True
+    del st.query_params["key"]  # never leave the secret in the address bar on a projector
+
+sketch = st.Page("pages/sketch.py", title=common.t("nav.sketch"), icon="✏️", url_path="sketch")
+if common.is_facilitator():
+    pages = [st.Page("pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True), sketch]
+else:
+    pages = [st.Page("pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True), sketch]
+
+page = st.navigation(pages, position="sidebar" if common.is_facilitator() else "hidden")
+common.tablet_css()
+common.language_picker()
+page.run()
