@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit app e2e lint format bench clean
+.PHONY: run test browser unit app e2e lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,15 @@ run: $(STAMP)
 	$(BIN)/python -m codesign run --demo
 
 ## Unit, app (Streamlit AppTest) and e2e (Playwright + Chromium) tests.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+## e2e tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "e2e tests need Chromium: apt-get install chromium" >&2; exit 1; fi; }
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
@@ -26,7 +33,7 @@ unit: $(STAMP)
 app: $(STAMP)
 	$(BIN)/python -m pytest tests/app
 
-e2e: $(STAMP)
+e2e: $(STAMP) browser
 	$(BIN)/python -m pytest tests/e2e
 
 lint: $(STAMP)

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import common
 from codesign.access import is_facilitator as secret_matches
-from pages import common
 
-st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide", initial_sidebar_state="collapsed")
 
 given_key = st.query_params.get("key")
 if given_key is not None:
@@ -22,11 +21,11 @@ if given_key is not None:
         st.session_state.bad_key = True
     del st.query_params["key"]  # never leave the secret in the address bar on a projector
 
-sketch = st.Page("pages/sketch.py", title=common.t("nav.sketch"), icon="✏️", url_path="sketch")
+sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon="✏️", url_path="sketch")
 if common.is_facilitator():
-    pages = [st.Page("pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True), sketch]
+    pages = [st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True), sketch]
 else:
-    pages = [st.Page("pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True), sketch]
+    pages = [st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True), sketch]
 
 page = st.navigation(pages, position="sidebar" if common.is_facilitator() else "hidden")
 common.tablet_css()

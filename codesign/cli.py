@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "session" and args.action == "new":
             load_site(args.site)
             names = [n.strip() for n in args.teams.split(",") if n.strip()]
-            session = store.create_session(site=args.site, title=args.title, teams=[(n, None) for n in names], day=args.date)
+            session = store.create_session(
+                site=args.site, title=args.title, teams=[(n, None) for n in names], day=args.date
+            )
             print(f"Session {session.id}: {session.title} ({session.site}, {session.date})")
             _print_links(session, base_url, facilitator_secret(_sessions_dir())[0])
         elif args.command == "session" and args.action == "list":
@@ -87,7 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_links(session, base_url, None)
             for team in session.teams:
                 latest = store.load_latest(session.id, team.id)
-                saved = f"version {latest.version}, {len(latest.features)} features, {latest.saved_at}" if latest else "nothing saved"
+                saved = (
+                    f"version {latest.version}, {len(latest.features)} features, {latest.saved_at}"
+                    if latest
+                    else "nothing saved"
+                )
                 print(f"{team.id}\t{saved}")
         elif args.command == "demo":
             session = ensure_demo_session(store)
@@ -114,8 +120,20 @@ def _run(args: argparse.Namespace, store: FileStore, base_url: str) -> int:
             print(f"    {team.name}: {join_link(base_url, session.id, team.token)}")
     print(flush=True)
     app = Path(__file__).resolve().parent.parent / "workshop_app.py"
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.address", args.address, "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return

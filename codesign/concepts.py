@@ -72,11 +72,12 @@ class ConceptFeature:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ConceptFeature):
             return NotImplemented
-        return (
-            (self.id, self.category, self.label, self.note)
-            == (other.id, other.category, other.label, other.note)
-            and shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9)
-        )
+        return (self.id, self.category, self.label, self.note) == (
+            other.id,
+            other.category,
+            other.label,
+            other.note,
+        ) and shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9)
 
     def __hash__(self) -> int:
         return hash((self.id, self.category))
@@ -225,9 +226,7 @@ def edit_metadata(concept: Concept, *, title: str | None = None, description: st
     return replace(
         concept,
         title=concept.title if title is None else _text(title, "title", MAX_TITLE),
-        description=concept.description
-        if description is None
-        else _text(description, "description", MAX_DESCRIPTION),
+        description=concept.description if description is None else _text(description, "description", MAX_DESCRIPTION),
     )
 
 
@@ -374,7 +373,8 @@ def apply_drawings(
 @dataclass(frozen=True)
 class Figures:
     """Live figures of a concept: m² and share of the site per zone category, metres per
-    path category, count per amenity category (only categories present)."""
+    path category, count per amenity category (only categories present).
+    """
 
     site_area_m2: float
     zone_area_m2: Mapping[str, float]
@@ -431,7 +431,6 @@ def zone_overlaps(concept: Concept, frame: MetricFrame) -> list[tuple[str, str, 
         if area >= OVERLAP_TOLERANCE_M2:
             result.append((zones[i].id, zones[j].id, area))
     return result
-
 
 
 def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Concept, int]:

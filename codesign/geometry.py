@@ -124,10 +124,7 @@ def _positions_ok(coords: Any, depth: int) -> bool:
         return (
             isinstance(coords, list | tuple)
             and 2 <= len(coords) <= 3
-            and all(
-                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-                for v in coords
-            )
+            and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in coords)
         )
     return isinstance(coords, list | tuple) and all(_positions_ok(c, depth - 1) for c in coords)
 

@@ -139,7 +139,7 @@ class _SiteLayers(MacroElement):
         self._name = "SiteLayers"
         self.context = context
         self.boundary = shapely.geometry.mapping(site.boundary)
-        notice = site.notice(lang)
+        notice = translate("map.illustrative", lang) if site.illustrative else ""
         self.attribution = " · ".join(x for x in (notice, site.attribution) if x)
         self.bounds = site.bounds_latlon
         self.draw_local = draw_local(lang)
@@ -224,8 +224,11 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
             position="topleft",
             draw_options={
                 "polyline": {"shapeOptions": {"color": "#222222", "weight": 5}},
-                "polygon": {"allowIntersection": True, "showArea": False,
-                            "shapeOptions": {"color": "#222222", "weight": 3}},
+                "polygon": {
+                    "allowIntersection": True,
+                    "showArea": False,
+                    "shapeOptions": {"color": "#222222", "weight": 3},
+                },
                 "rectangle": {"shapeOptions": {"color": "#222222", "weight": 3}, "showArea": False},
                 "circle": False,
                 "circlemarker": False,

@@ -15,8 +15,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "format_number", "translate"]
 

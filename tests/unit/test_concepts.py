@@ -33,13 +33,20 @@ def empty():
 
 
 def test_new_drawings_take_the_selected_category_of_their_kind(paper, empty):
-    out = draw(paper, empty, [
-        paper.drawing(box(10, 10, 30, 20), draft="a"),
-        paper.drawing(Point(50, 50), draft="b"),
-        paper.drawing(LineString([(0, 50), (100, 50)]), draft="c"),
-    ])
+    out = draw(
+        paper,
+        empty,
+        [
+            paper.drawing(box(10, 10, 30, 20), draft="a"),
+            paper.drawing(Point(50, 50), draft="b"),
+            paper.drawing(LineString([(0, 50), (100, 50)]), draft="c"),
+        ],
+    )
     assert [(f.id, f.category, f.kind) for f in out.concept.features] == [
-        ("f1", "playground", "zone"), ("f2", "bench", "amenity"), ("f3", "walkway", "path")]
+        ("f1", "playground", "zone"),
+        ("f2", "bench", "amenity"),
+        ("f3", "walkway", "path"),
+    ]
     assert out.added == ("f1", "f2", "f3")
     assert out.drafts == {"a": "f1", "b": "f2", "c": "f3"}
 
@@ -47,16 +54,21 @@ def test_new_drawings_take_the_selected_category_of_their_kind(paper, empty):
 def test_a_draft_reported_twice_is_stored_once(paper, empty):
     first = draw(paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a")])
     # the map reports again before it has received the saved concept
-    again = draw(paper, first.concept, [paper.drawing(box(10, 10, 30, 20), draft="a"),
-                                        paper.drawing(Point(5, 5), draft="b")], drafts=first.drafts)
+    again = draw(
+        paper,
+        first.concept,
+        [paper.drawing(box(10, 10, 30, 20), draft="a"), paper.drawing(Point(5, 5), draft="b")],
+        drafts=first.drafts,
+    )
     assert [f.id for f in again.concept.features] == ["f1", "f2"]
     assert again.added == ("f2",)
     assert again.deleted == ()
 
 
 def test_feature_missing_from_the_map_is_deleted_and_edited_geometry_kept(paper, empty):
-    base = draw(paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a"),
-                               paper.drawing(Point(50, 50), draft="b")]).concept
+    base = draw(
+        paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a"), paper.drawing(Point(50, 50), draft="b")]
+    ).concept
     moved = paper.drawing(Point(60, 60), id="f2", category="bench")
     out = draw(paper, base, [moved])
     assert out.deleted == ("f1",)
@@ -66,22 +78,27 @@ def test_feature_missing_from_the_map_is_deleted_and_edited_geometry_kept(paper,
 
 def test_a_rejected_drawing_loses_nothing_else(paper, empty):
     base = draw(paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a")]).concept
-    out = draw(paper, base, [paper.drawing(box(10, 10, 30, 20), id="f1"),
-                             paper.drawing(box(300, 300, 320, 320), draft="z")])
+    out = draw(
+        paper, base, [paper.drawing(box(10, 10, 30, 20), id="f1"), paper.drawing(box(300, 300, 320, 320), draft="z")]
+    )
     assert [n.key for n in out.rejected] == ["geometry.outside_site"]
     assert out.concept.features == base.features
     assert not out.changed_anything
 
 
 def test_figures_by_hand(paper, empty):
-    out = draw(paper, empty, [
-        paper.drawing(box(0, 0, 20, 10), draft="a"),  # playground 200 m²
-        paper.drawing(box(10, 0, 30, 10), draft="b"),  # playground overlapping by 100 m²: union 300 m²
-        paper.drawing(Point(50, 50), draft="c"),
-        paper.drawing(Point(55, 50), draft="d"),
-        paper.drawing(LineString([(0, 50), (100, 50)]), draft="e"),  # 100 m
-        paper.drawing(LineString([(50, 0), (50, 30)]), draft="f"),  # 30 m
-    ])
+    out = draw(
+        paper,
+        empty,
+        [
+            paper.drawing(box(0, 0, 20, 10), draft="a"),  # playground 200 m²
+            paper.drawing(box(10, 0, 30, 10), draft="b"),  # playground overlapping by 100 m²: union 300 m²
+            paper.drawing(Point(50, 50), draft="c"),
+            paper.drawing(Point(55, 50), draft="d"),
+            paper.drawing(LineString([(0, 50), (100, 50)]), draft="e"),  # 100 m
+            paper.drawing(LineString([(50, 0), (50, 30)]), draft="f"),  # 30 m
+        ],
+    )
     concept = edit_feature(out.concept, "f1", category_id="playground")
     fig = concept_figures(concept, paper.frame)
     assert fig.zone_area_m2["playground"] == pytest.approx(300, abs=0.1)
@@ -91,8 +108,9 @@ def test_figures_by_hand(paper, empty):
 
 
 def test_overlapping_zones_of_different_categories_are_flagged(paper, empty):
-    out = draw(paper, empty, [paper.drawing(box(0, 0, 20, 10), draft="a"),
-                              paper.drawing(box(10, 0, 30, 10), draft="b")])
+    out = draw(
+        paper, empty, [paper.drawing(box(0, 0, 20, 10), draft="a"), paper.drawing(box(10, 0, 30, 10), draft="b")]
+    )
     assert zone_overlaps(out.concept, paper.frame) == []  # same category: no conflict
     concept = edit_feature(out.concept, "f2", category_id="lawn")
     [(a, b, area)] = zone_overlaps(concept, paper.frame)
@@ -109,15 +127,21 @@ def test_edit_refuses_a_change_of_kind(paper, empty):
 
 
 def test_round_trip_keeps_everything(paper, empty):
-    concept = draw(paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a"),
-                                  paper.drawing(Point(50, 50), draft="b")]).concept
+    concept = draw(
+        paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a"), paper.drawing(Point(50, 50), draft="b")]
+    ).concept
     concept = edit_feature(concept, "f1", label="Горка <b>", note="Для малышей ӘҒҚҢӨҰҮҺІ")
     text = json.dumps(concept_to_geojson(concept), ensure_ascii=False)
     back = concept_from_geojson(json.loads(text))
     assert back == concept
     data = json.loads(text)
-    assert data["features"][0]["properties"] == {"id": "f1", "category": "playground", "kind": "zone",
-                                                 "label": "Горка <b>", "note": "Для малышей ӘҒҚҢӨҰҮҺІ"}
+    assert data["features"][0]["properties"] == {
+        "id": "f1",
+        "category": "playground",
+        "kind": "zone",
+        "label": "Горка <b>",
+        "note": "Для малышей ӘҒҚҢӨҰҮҺІ",
+    }
 
 
 @pytest.mark.parametrize(
@@ -142,13 +166,21 @@ def test_bad_concept_files_are_refused_with_a_reason(paper, empty, mutate, key):
 
 
 def test_three_way_merge_keeps_both_tablets_work(paper, empty):
-    base = draw(paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a"),
-                               paper.drawing(Point(50, 50), draft="b")]).concept
-    theirs = draw(paper, base, [paper.drawing(box(10, 10, 30, 20), id="f1"),
-                                paper.drawing(Point(50, 50), id="f2"),
-                                paper.drawing(Point(70, 70), draft="t")]).concept  # they add f3
-    mine = draw(paper, base, [paper.drawing(box(10, 10, 30, 20), id="f1"),
-                              paper.drawing(Point(20, 80), draft="m")]).concept  # I delete f2, add f3
+    base = draw(
+        paper, empty, [paper.drawing(box(10, 10, 30, 20), draft="a"), paper.drawing(Point(50, 50), draft="b")]
+    ).concept
+    theirs = draw(
+        paper,
+        base,
+        [
+            paper.drawing(box(10, 10, 30, 20), id="f1"),
+            paper.drawing(Point(50, 50), id="f2"),
+            paper.drawing(Point(70, 70), draft="t"),
+        ],
+    ).concept  # they add f3
+    mine = draw(
+        paper, base, [paper.drawing(box(10, 10, 30, 20), id="f1"), paper.drawing(Point(20, 80), draft="m")]
+    ).concept  # I delete f2, add f3
     merged, lost = merge_concepts(base, mine, theirs)
     assert lost == 0
     assert [f.id for f in merged.features] == ["f1", "f3", "f4"]

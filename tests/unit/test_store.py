@@ -102,7 +102,9 @@ def test_facilitator_secret_is_generated_once_and_overridable(tmp_path):
     assert facilitator_secret(tmp_path, env={}) == (secret, False)
     assert facilitator_secret(tmp_path, env={"CODESIGN_FACILITATOR_SECRET": "from-env"}) == ("from-env", False)
     assert facilitator_secret(tmp_path, env={}, configured="from-toml") == ("from-toml", False)
-    assert is_facilitator(secret, secret) and not is_facilitator(secret[:-1], secret) and not is_facilitator(None, secret)
+    assert (
+        is_facilitator(secret, secret) and not is_facilitator(secret[:-1], secret) and not is_facilitator(None, secret)
+    )
 
 
 def _save_until_stored(store: FileStore, session_id: str, team: str, count: int, tag: str) -> int:
@@ -111,11 +113,13 @@ def _save_until_stored(store: FileStore, session_id: str, team: str, count: int,
     for i in range(count):
         while True:
             latest = store.load_latest(session_id, team) or Concept("aksu-city-square", team)
-            feature = ConceptFeature(id=latest.next_feature_id(), category="bench", geometry=Point(76.93, 52.03),
-                                     label=f"{tag}-{i}")
+            feature = ConceptFeature(
+                id=latest.next_feature_id(), category="bench", geometry=Point(76.93, 52.03), label=f"{tag}-{i}"
+            )
             try:
-                store.save_concept(session_id, team, replace(latest, features=(*latest.features, feature)),
-                                   base_version=latest.version)
+                store.save_concept(
+                    session_id, team, replace(latest, features=(*latest.features, feature)), base_version=latest.version
+                )
                 break
             except SessionConflictError:
                 conflicts += 1

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages.common import error_text, lang, md, num, site, site_context, store, t
 from codesign.access import team_for_token
 from codesign.concepts import (
     MAX_DESCRIPTION,
@@ -31,7 +32,6 @@ from codesign.concepts import (
 from codesign.errors import CodesignError, SessionConflictError
 from codesign.maps import concept_layer, sketch_map
 from codesign.taxonomy import KINDS, categories, category
-from pages.common import error_text, lang, md, num, site, site_context, store, t
 
 
 @dataclass
@@ -114,6 +114,8 @@ def on_map_change() -> None:
     messages = [("warning", t(n.key, **n.params)) for _, n in outcome.notices]
     messages += [("error", t(n.key, **n.params)) for n in outcome.rejected]
     editor.messages = tuple(messages)
+    if outcome.added:
+        st.session_state["feature_pick"] = outcome.added[-1]
     if outcome.changed_anything:
         commit(outcome.concept)
 
@@ -167,63 +169,82 @@ with status_col, st.container(key="save_status"):
 if the_site.illustrative:
     st.caption("ℹ️ " + the_site.notice(lang()))
 
-# ------------------------------------------------------------------ palette
-st.markdown(t("sketch.how_to"))
-for kind in KINDS:
-    options = [c.id for c in categories(kind)]
-    st.pills(
-        t(f"kind.{kind}"),
-        options,
-        default=selected_categories()[kind],
-        format_func=lambda cid: f"{category(cid).icon} {category(cid).label(lang())}",
-        key=f"pick_{kind}",
-        selection_mode="single",
-    )
+category_names = {c.id: f"{c.icon} {c.label(lang())}" for c in categories()}
 
 # ------------------------------------------------------------------ messages
 with st.container(key="messages"):
     for level, text in editor.messages:
         getattr(st, level)(text)
-    overlaps = zone_overlaps(editor.concept, frame)
-    for a, b, area in overlaps:
+    for a, b, area in zone_overlaps(editor.concept, frame):
         fa, fb = editor.concept.feature(a), editor.concept.feature(b)
         st.warning(
-            t("sketch.overlap", a=f"{a} {category(fa.category).label(lang())}",
-              b=f"{b} {category(fb.category).label(lang())}", area=num(area))
+            t(
+                "sketch.overlap",
+                a=f"{a} {category(fa.category).label(lang())}",
+                b=f"{b} {category(fb.category).label(lang())}",
+                area=num(area),
+            )
         )
 
-# ------------------------------------------------------------------ map
+# ------------------------------------------------------------------ map and palette
 map_key = f"map:{session.id}:{team.id}"
-base_map = sketch_map(the_site, lang(), context=site_context(the_site.id))
-st_folium(
-    base_map,
-    key=map_key,
-    feature_group_to_add=concept_layer(editor.concept, lang()),
-    returned_objects=["all_drawings"],
-    use_container_width=True,
-    height=560,
-    on_change=on_map_change,
-)
-st.button(t("sketch.undo"), on_click=do_undo, disabled=not editor.undo, key="undo", icon="↩️")
+map_col, palette_col = st.columns([5, 3], gap="small")
+with palette_col, st.container(key="palette"):
+    st.markdown(t("sketch.how_to"))
+    for kind in KINDS:
+        st.pills(
+            t(f"kind.{kind}"),
+            [c.id for c in categories(kind)],
+            default=selected_categories()[kind],
+            format_func=category_names.__getitem__,
+            key=f"pick_{kind}",
+            selection_mode="single",
+        )
+with map_col:
+    st_folium(
+        sketch_map(the_site, lang(), context=site_context(the_site.id)),
+        key=map_key,
+        feature_group_to_add=concept_layer(editor.concept, lang()),
+        returned_objects=["all_drawings"],
+        use_container_width=True,
+        height=620,
+        on_change=on_map_change,
+    )
+    st.button(t("sketch.undo"), on_click=do_undo, disabled=not editor.undo, key="undo", icon="↩️")
 
 # ------------------------------------------------------------------ figures
 figures = concept_figures(editor.concept, frame)
-with st.container(key="figures"):
+figures_col, feature_col = st.columns([1, 1], gap="medium")
+with figures_col, st.container(key="figures"):
     st.markdown(f"#### {t('figures.title')}")
     rows = []
     for cid, area in figures.zone_area_m2.items():
         c = category(cid)
-        rows.append({t("figures.category"): f"{c.icon} {c.label(lang())}",
-                     t("figures.value"): f"{num(area)} {t('unit.m2')}",
-                     t("figures.share"): f"{num(100 * figures.zone_share(cid), 1)} %"})
+        rows.append(
+            {
+                t("figures.category"): f"{c.icon} {c.label(lang())}",
+                t("figures.value"): f"{num(area)} {t('unit.m2')}",
+                t("figures.share"): f"{num(100 * figures.zone_share(cid), 1)} %",
+            }
+        )
     for cid, length in figures.path_length_m.items():
         c = category(cid)
-        rows.append({t("figures.category"): f"{c.icon} {c.label(lang())}",
-                     t("figures.value"): f"{num(length)} {t('unit.m')}", t("figures.share"): ""})
+        rows.append(
+            {
+                t("figures.category"): f"{c.icon} {c.label(lang())}",
+                t("figures.value"): f"{num(length)} {t('unit.m')}",
+                t("figures.share"): "",
+            }
+        )
     for cid, count in figures.amenity_count.items():
         c = category(cid)
-        rows.append({t("figures.category"): f"{c.icon} {c.label(lang())}",
-                     t("figures.value"): f"{count} {t('unit.pcs')}", t("figures.share"): ""})
+        rows.append(
+            {
+                t("figures.category"): f"{c.icon} {c.label(lang())}",
+                t("figures.value"): f"{count} {t('unit.pcs')}",
+                t("figures.share"): "",
+            }
+        )
     if rows:
         st.table(rows)
     else:
@@ -233,34 +254,50 @@ with st.container(key="figures"):
 # ------------------------------------------------------------------ one feature
 features = editor.concept.features
 if features:
-    st.markdown(f"#### {t('feature.title')}")
-    labels = {f.id: f"{f.id} · {category(f.category).icon} {category(f.category).label(lang())}"
-              + (f" · {f.label}" if f.label else "") for f in features}
-    chosen = st.selectbox(t("feature.choose"), [f.id for f in features], format_func=labels.__getitem__,
-                          index=len(features) - 1, key="feature_pick")
-    feature = editor.concept.feature(chosen)
-    with st.form(f"feature_form_{chosen}"):
-        same_kind = [c.id for c in categories(feature.kind)]
-        new_category = st.selectbox(t("feature.category"), same_kind, index=same_kind.index(feature.category),
-                                    format_func=lambda cid: f"{category(cid).icon} {category(cid).label(lang())}")
-        new_label = st.text_input(t("feature.label"), value=feature.label, max_chars=MAX_LABEL)
-        new_note = st.text_area(t("feature.note"), value=feature.note, max_chars=MAX_NOTE, height=80)
-        if st.form_submit_button(t("feature.apply"), type="primary"):
-            try:
-                commit(edit_feature(editor.concept, chosen, category_id=new_category, label=new_label, note=new_note))
-                st.rerun()
-            except CodesignError as err:
-                st.error(error_text(err))
-    if st.button(t("feature.delete"), key=f"delete_{chosen}", icon="🗑️"):
-        commit(delete_feature(editor.concept, chosen))
-        st.rerun()
+    with feature_col:
+        st.markdown(f"#### {t('feature.title')}")
+        labels = {
+            f.id: f"{f.id} · {category(f.category).icon} {category(f.category).label(lang())}"
+            + (f" · {f.label}" if f.label else "")
+            for f in features
+        }
+        chosen = st.selectbox(
+            t("feature.choose"),
+            [f.id for f in features],
+            format_func=labels.__getitem__,
+            index=len(features) - 1,
+            key="feature_pick",
+        )
+        feature = editor.concept.feature(chosen)
+        with st.form(f"feature_form_{chosen}"):
+            same_kind = [c.id for c in categories(feature.kind)]
+            new_category = st.selectbox(
+                t("feature.category"),
+                same_kind,
+                index=same_kind.index(feature.category),
+                format_func=category_names.__getitem__,
+            )
+            new_label = st.text_input(t("feature.label"), value=feature.label, max_chars=MAX_LABEL)
+            new_note = st.text_area(t("feature.note"), value=feature.note, max_chars=MAX_NOTE, height=80)
+            if st.form_submit_button(t("feature.apply"), type="primary"):
+                try:
+                    commit(
+                        edit_feature(editor.concept, chosen, category_id=new_category, label=new_label, note=new_note)
+                    )
+                    st.rerun()
+                except CodesignError as err:
+                    st.error(error_text(err))
+        if st.button(t("feature.delete"), key=f"delete_{chosen}", icon="🗑️"):
+            commit(delete_feature(editor.concept, chosen))
+            st.rerun()
 
 # ------------------------------------------------------------------ the concept's words
 st.markdown(f"#### {t('concept.our_idea')}")
 with st.form("concept_meta"):
     title = st.text_input(t("concept.title"), value=editor.concept.title, max_chars=MAX_TITLE)
-    description = st.text_area(t("concept.description"), value=editor.concept.description,
-                               max_chars=MAX_DESCRIPTION, height=120)
+    description = st.text_area(
+        t("concept.description"), value=editor.concept.description, max_chars=MAX_DESCRIPTION, height=120
+    )
     if st.form_submit_button(t("concept.save"), type="primary"):
         commit(edit_metadata(editor.concept, title=title, description=description))
         st.rerun()
@@ -271,10 +308,16 @@ with st.expander(t("versions.title")):
     if not versions:
         st.caption(t("versions.none"))
     else:
+        version_names = {
+            v.version: t(
+                "versions.item", version=v.version, features=v.features, time=(v.saved_at or "")[:19].replace("T", " ")
+            )
+            for v in versions
+        }
         pick = st.selectbox(
-            t("versions.choose"), [v.version for v in reversed(versions)],
-            format_func=lambda n: t("versions.item", version=n, features=next(v.features for v in versions if v.version == n),
-                                    time=(next(v.saved_at for v in versions if v.version == n) or "")[:19].replace("T", " ")),
+            t("versions.choose"),
+            list(reversed(version_names)),
+            format_func=version_names.__getitem__,
             key="version_pick",
         )
         if st.button(t("versions.restore"), key="restore"):

@@ -54,7 +54,10 @@ def _configured_secret() -> str | None:
 def _secret(root: str) -> str:
     secret, created = facilitator_secret(root, configured=_configured_secret())
     link = facilitator_link(base_url(), secret)
-    print(f"\n  Tugan Qala Co-design: facilitator link{' (new secret)' if created else ''}:\n    {link}\n", file=sys.stderr)
+    print(
+        f"\n  Tugan Qala Co-design: facilitator link{' (new secret)' if created else ''}:\n    {link}\n",
+        file=sys.stderr,
+    )
     return secret
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.common import facilitator_secret_value, t
 from codesign.access import is_facilitator as secret_matches
-from pages.common import facilitator_secret_value, t
 
 st.title(t("welcome.title"))
 st.write(t("welcome.intro"))

@@ -1,0 +1,96 @@
+"""The facilitator's page: create a session, hand out join links, watch concepts arrive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from app_pages.common import base_url, error_text, is_facilitator, lang, md, num, site, store, t
+from codesign.access import join_link
+from codesign.concepts import concept_figures
+from codesign.errors import CodesignError
+from codesign.sites import list_sites
+from codesign.taxonomy import category
+
+if not is_facilitator():
+    st.error(t("error.access_denied"))
+    st.stop()
+
+st.title(t("facilitator.title"))
+
+with st.expander(t("facilitator.new_session"), expanded=not store().list_sessions()), st.form("new_session"):
+    title = st.text_input(t("facilitator.session_title"), max_chars=120)
+    site_ids = list_sites()
+    site_names = {s: site(s).name(lang()) for s in site_ids}
+    site_id = st.selectbox(t("facilitator.site"), site_ids, format_func=site_names.__getitem__)
+    day = st.date_input(t("facilitator.date"), value=dt.date.today())
+    teams_text = st.text_area(t("facilitator.teams"), help=t("facilitator.teams_help"), height=140)
+    if st.form_submit_button(t("facilitator.create"), type="primary"):
+        names = [line.strip() for line in teams_text.splitlines() if line.strip()]
+        try:
+            created = store().create_session(site=site_id, title=title, teams=[(n, None) for n in names], day=day)
+            st.session_state.current_session = created.id
+            st.success(t("facilitator.created", title=created.title))
+        except CodesignError as err:
+            st.error(error_text(err))
+
+sessions = store().list_sessions()
+if not sessions:
+    st.info(t("facilitator.no_sessions"))
+    st.stop()
+ids = [s.id for s in sessions]
+current = st.session_state.get("current_session")
+chosen = st.selectbox(
+    t("facilitator.session"),
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=lambda i: next(f"{s.title} · {s.date} · {s.id}" for s in sessions if s.id == i),
+)
+st.session_state.current_session = chosen
+session = store().load_session(chosen)
+the_site = site(session.site)
+st.caption(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.region(lang())}")
+if the_site.illustrative or session.illustrative:
+    st.caption("ℹ️ " + the_site.notice(lang()))
+
+st.subheader(t("facilitator.join_links"))
+st.caption(t("facilitator.join_help", url=base_url()))
+for team in session.teams:
+    st.markdown(f"**{md(team.name)}**")
+    st.code(join_link(base_url(), session.id, team.token), language=None)
+
+
+@st.fragment(run_every=5)
+def live_concepts() -> None:
+    """Every team's latest saved concept, refreshed every few seconds."""
+    st.subheader(t("facilitator.live"))
+    rows = []
+    for team in session.teams:
+        concept = store().load_latest(session.id, team.id)
+        if concept is None:
+            rows.append(
+                {
+                    t("facilitator.team"): team.name,
+                    t("facilitator.version"): "—",
+                    t("facilitator.saved"): "—",
+                    t("facilitator.summary"): t("facilitator.nothing_yet"),
+                }
+            )
+            continue
+        figures = concept_figures(concept, the_site.frame)
+        top = sorted(figures.zone_area_m2.items(), key=lambda kv: -kv[1])[:3]
+        summary = ", ".join(f"{category(c).icon} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top)
+        amenities = sum(figures.amenity_count.values())
+        rows.append(
+            {
+                t("facilitator.team"): team.name,
+                t("facilitator.version"): str(concept.version),
+                t("facilitator.saved"): (concept.saved_at or "")[11:19],
+                t("facilitator.summary"): f"{concept.title} — {summary}; {t('facilitator.amenities', count=amenities)}",
+            }
+        )
+    st.table(rows)
+
+
+live_concepts()

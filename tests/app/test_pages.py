@@ -1,0 +1,188 @@
+"""Every page runs under Streamlit's AppTest in each language with no exception."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from codesign.i18n import LANGUAGES, translate
+from codesign.maps import STATIC_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "app_pages"
+TIMEOUT = 30
+
+
+def run_page(name: str, lang: str, *, params: dict | None = None, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def find_map(at: AppTest) -> dict:
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    for node in walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "json_args") and "leaflet" in getattr(proto, "json_args", ""):
+            return json.loads(proto.json_args)
+    raise AssertionError("no map component on the page")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_welcome_page(workshop, lang):
+    at = run_page("welcome.py", lang)
+    assert not at.exception
+    assert at.title[0].value == translate("welcome.title", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_router_without_a_key_shows_the_welcome_page(workshop, lang):
+    at = AppTest.from_file(str(ROOT / "workshop_app.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == translate("welcome.title", lang)
+
+
+def test_router_with_the_facilitator_key_opens_the_desk_and_drops_the_key(workshop):
+    from tests.app.conftest import SECRET
+
+    at = AppTest.from_file(str(ROOT / "workshop_app.py"), default_timeout=TIMEOUT)
+    at.query_params["key"] = SECRET
+    at.run()
+    assert not at.exception
+    assert at.session_state["facilitator"] is True
+    assert "key" not in at.query_params
+
+
+def test_router_with_a_wrong_key_stays_on_welcome(workshop):
+    at = AppTest.from_file(str(ROOT / "workshop_app.py"), default_timeout=TIMEOUT)
+    at.query_params["key"] = "wrong"
+    at.run()
+    assert not at.exception
+    assert "facilitator" not in at.session_state
+    assert at.error[0].value == translate("welcome.bad_key", "ru")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_facilitator_page_lists_the_join_links(workshop, lang):
+    store, session = workshop
+    at = run_page("facilitator.py", lang, state={"facilitator": True})
+    assert not at.exception
+    codes = [c.value for c in at.code]
+    assert len(codes) == 2
+    for team, code in zip(session.teams, codes, strict=True):
+        assert code.endswith(f"/sketch?s={session.id}&t={team.token}")
+
+
+def test_facilitator_page_refuses_without_the_secret(workshop):
+    at = run_page("facilitator.py", "en")
+    assert not at.exception
+    assert at.error[0].value == translate("error.access_denied", "en")
+    assert not at.code
+
+
+def test_facilitator_creates_a_session_from_the_form(workshop):
+    store, _ = workshop
+    at = run_page("facilitator.py", "en", state={"facilitator": True})
+    at.text_input[0].input("Tugan Qala forum")
+    at.text_area[0].input("Жасыл аула\nСемьи Аксу\nYouth")
+    at.button[0].click().run()
+    assert not at.exception
+    created = [s for s in store.list_sessions() if s.title == "Tugan Qala forum"]
+    assert [t.name for t in created[0].teams] == ["Жасыл аула", "Семьи Аксу", "Youth"]
+
+
+def test_facilitator_form_explains_bad_input(workshop):
+    at = run_page("facilitator.py", "kk", state={"facilitator": True})
+    at.text_input[0].input("Forum")
+    at.text_area[0].input("A\na")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error[0].value == translate("session.duplicate_team", "kk")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_sketch_page_renders_an_offline_map(workshop, lang):
+    store, session = workshop
+    team = session.teams[0]
+    at = run_page("sketch.py", lang, params={"s": session.id, "t": team.token})
+    assert not at.exception
+    args = find_map(at)
+    links = args["js_links"] + args["css_links"]
+    assert links, "the map loads Leaflet"
+    assert all(link.startswith(STATIC_URL) for link in links), links  # nothing from a CDN
+    assert "L.Control.Draw" in args["script"]
+    assert translate("save.nothing_yet", lang) in at.info[0].value
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"s": "no-such-session", "t": "x"}, {"s": "../../etc", "t": "x"}, {"t": "wrong"}],
+)
+def test_sketch_page_refuses_bad_links_politely(workshop, params):
+    _, session = workshop
+    params = {"s": session.id, **params} if "s" not in params else params
+    at = run_page("sketch.py", "ru", params=params)
+    assert not at.exception
+    assert at.error[0].value == translate("sketch.bad_link", "ru")
+
+
+def fake_map(drawings):
+    """A stand-in for st_folium that reports ``drawings`` like the browser would."""
+
+    def st_folium(fig, key=None, on_change=None, **kwargs):
+        import streamlit as st
+
+        value = {"all_drawings": drawings}
+        if st.session_state.get(key) != value:
+            st.session_state[key] = value
+            if on_change:
+                on_change()
+        return value
+
+    return st_folium
+
+
+def test_a_drawing_from_the_map_is_saved_and_measured(workshop):
+    store, session = workshop
+    team = session.teams[0]
+    site = __import__("codesign.sites", fromlist=["load_site"]).load_site("aksu-city-square")
+    c = site.boundary.centroid
+    square = [[c.x, c.y], [c.x + 0.0003, c.y], [c.x + 0.0003, c.y + 0.0002], [c.x, c.y + 0.0002], [c.x, c.y]]
+    drawings = [
+        {"type": "Feature", "properties": {"draft": "d1"}, "geometry": {"type": "Polygon", "coordinates": [square]}},
+        {"type": "Feature", "properties": {"draft": "d2"}, "geometry": {"type": "Point", "coordinates": [c.x, c.y]}},
+    ]
+    with mock.patch("streamlit_folium.st_folium", fake_map(drawings)):
+        at = run_page("sketch.py", "en", params={"s": session.id, "t": team.token})
+        assert not at.exception
+        saved = store.load_latest(session.id, team.id)
+        assert [f.category for f in saved.features] == ["playground", "bench"]
+        at.run()  # a rerun with the same map value must not add the shapes again
+        assert len(store.load_latest(session.id, team.id).features) == 2
+    assert store.load_latest(session.id, session.teams[1].id) is None
+
+
+def test_a_shape_outside_the_site_is_refused_with_a_message(workshop):
+    store, session = workshop
+    team = session.teams[0]
+    far = {"type": "Feature", "properties": {"draft": "x"}, "geometry": {"type": "Point", "coordinates": [77.5, 52.5]}}
+    with mock.patch("streamlit_folium.st_folium", fake_map([far])):
+        at = run_page("sketch.py", "ru", params={"s": session.id, "t": team.token})
+        at.run()  # in the browser the map's callback runs before the page; here it runs inside it
+    assert not at.exception
+    assert any(translate("geometry.point_outside", "ru").split("(")[0] in e.value for e in at.error)
+    assert store.load_latest(session.id, team.id) is None
