@@ -107,6 +107,7 @@ _SITE_SCRIPT = Template(
   });
   var attribution = document.createElement("span");
   attribution.textContent = {{ this.attribution|tojson }};
+  L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(attribution.outerHTML);
   map.fitBounds({{ this.bounds|tojson }}, {padding: [12, 12]});
@@ -208,7 +209,7 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
         location=list(site.centre),
         zoom_start=site.default_zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         double_click_zoom=False,
         max_zoom=21,
         min_zoom=14,
