@@ -125,9 +125,10 @@ TABLET_CSS = """
 <style>
 /* Big touch targets for tablets. */
 .stButton button, .stFormSubmitButton button, .stDownloadButton button { min-height: 48px; font-size: 1.05rem; }
-[data-testid="stPills"] button, [data-testid="stButtonGroup"] button { min-height: 46px; font-size: 1.05rem; padding: 4px 14px; }
+[data-testid="stPills"] button, [data-testid="stButtonGroup"] button {
+  min-height: 46px; font-size: 1.05rem; padding: 4px 14px; }
 div[data-testid="stSelectbox"] > div, .stTextInput input { min-height: 46px; font-size: 1.05rem; }
-.block-container { padding-top: 1.2rem; }
+.block-container { padding-top: 2.6rem; }
 </style>
 """
 

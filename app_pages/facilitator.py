@@ -71,7 +71,7 @@ def live_concepts() -> None:
         if concept is None:
             rows.append(
                 {
-                    t("facilitator.team"): team.name,
+                    t("facilitator.team"): md(team.name),
                     t("facilitator.version"): "—",
                     t("facilitator.saved"): "—",
                     t("facilitator.summary"): t("facilitator.nothing_yet"),
@@ -84,10 +84,12 @@ def live_concepts() -> None:
         amenities = sum(figures.amenity_count.values())
         rows.append(
             {
-                t("facilitator.team"): team.name,
+                t("facilitator.team"): md(team.name),
                 t("facilitator.version"): str(concept.version),
                 t("facilitator.saved"): (concept.saved_at or "")[11:19],
-                t("facilitator.summary"): f"{concept.title} — {summary}; {t('facilitator.amenities', count=amenities)}",
+                t(
+                    "facilitator.summary"
+                ): f"{md(concept.title)} — {summary}; {t('facilitator.amenities', count=amenities)}",
             }
         )
     st.table(rows)

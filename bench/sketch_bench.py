@@ -36,8 +36,16 @@ from codesign.sites import load_site  # noqa: E402
 from codesign.store import FileStore  # noqa: E402
 from codesign.taxonomy import categories  # noqa: E402
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def sixty_feature_concept(site_id: str = "aksu-city-square", seed: int = 1) -> Concept:
@@ -87,8 +95,13 @@ def payload_bytes() -> dict[str, int]:
     static = ROOT / "static"
     vendored = sum(
         (static / p).stat().st_size
-        for p in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet-draw/leaflet.draw.js",
-                  "vendor/leaflet-draw/leaflet.draw.css", "codesign-map.css")
+        for p in (
+            "vendor/leaflet/leaflet.js",
+            "vendor/leaflet/leaflet.css",
+            "vendor/leaflet-draw/leaflet.draw.js",
+            "vendor/leaflet-draw/leaflet.draw.css",
+            "codesign-map.css",
+        )
     )
     return {"map_component": component, "vendored_js_css": vendored, "concept_60_features": concept_js}
 
@@ -125,10 +138,26 @@ def tap_to_figures(runs: int = 10) -> list[float]:
         store = FileStore(root)
         session = store.create_session(site="aksu-city-square", title="bench", teams=[("A", None)])
         env = {**os.environ, "CODESIGN_SESSIONS_DIR": root, "CODESIGN_FACILITATOR_SECRET": "bench-secret-123456"}
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "workshop_app.py"),
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.headless", "true"], cwd=ROOT, env=env, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "workshop_app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(200):
                 try:
@@ -167,14 +196,20 @@ def main() -> None:
     print("map bytes to the browser (site + context layers):")
     for name, value in sizes.items():
         print(f"  {name:24s} {value / 1024:8.1f} KB")
-    print(f"  {'total first load':24s} {(sizes['map_component'] + sizes['vendored_js_css']) / 1024:8.1f} KB"
-          "  (target < 400 KB; vendored files are cached by the browser after the first load)")
+    print(
+        f"  {'total first load':24s} {(sizes['map_component'] + sizes['vendored_js_css']) / 1024:8.1f} KB"
+        "  (target < 400 KB; vendored files are cached by the browser after the first load)"
+    )
     runs = server_run_time()
-    print(f"sketch page server run, 60 features: median {statistics.median(runs) * 1000:.0f} ms, "
-          f"max {max(runs) * 1000:.0f} ms over {len(runs)} runs (target < 300 ms)")
+    print(
+        f"sketch page server run, 60 features: median {statistics.median(runs) * 1000:.0f} ms, "
+        f"max {max(runs) * 1000:.0f} ms over {len(runs)} runs (target < 300 ms)"
+    )
     taps = tap_to_figures()
-    print(f"tap -> figures updated: median {statistics.median(taps) * 1000:.0f} ms, "
-          f"max {max(taps) * 1000:.0f} ms over {len(taps)} taps (target < 1000 ms)")
+    print(
+        f"tap -> figures updated: median {statistics.median(taps) * 1000:.0f} ms, "
+        f"max {max(taps) * 1000:.0f} ms over {len(taps)} taps (target < 1000 ms)"
+    )
     print(json.dumps({"bytes": sizes, "server_run_s": runs, "tap_to_figures_s": taps}))
 
 

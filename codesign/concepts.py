@@ -372,8 +372,10 @@ def apply_drawings(
 
 @dataclass(frozen=True)
 class Figures:
-    """Live figures of a concept: m² and share of the site per zone category, metres per
-    path category, count per amenity category (only categories present).
+    """Live figures of a concept, for the categories present in it.
+
+    m² and share of the site per zone category, metres per path category, count per
+    amenity category.
     """
 
     site_area_m2: float

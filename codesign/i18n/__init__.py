@@ -1,4 +1,4 @@
-"""Message catalogues in Russian (default), Kazakh and English.
+r"""Message catalogues in Russian (default), Kazakh and English.
 
 The catalogues are standard gettext ``.po`` files (``codesign/i18n/<lang>.po``), read
 with Babel, so translators can use any PO editor. Each ``msgid`` is a stable key such
@@ -7,7 +7,7 @@ as ``"sketch.title"``; placeholders use ``str.format`` names (``{area}``).
 >>> translate("lang.name", "kk")
 'Қазақша'
 >>> format_number(1234.5, "ru", digits=1)
-'1\\xa0234,5'
+'1\xa0234,5'
 """
 
 from __future__ import annotations

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from shapely.geometry import Point
@@ -83,7 +86,8 @@ def test_unknown_session_and_bad_input(store):
 def test_tokens_open_only_their_own_team(store):
     s = make_session(store)
     one, two = s.teams
-    assert one.token != two.token and len(one.token) >= 20
+    assert one.token != two.token
+    assert len(one.token) >= 20
     assert team_for_token(s, one.token).id == "team-1"
     assert team_for_token(s, two.token).id == "team-2"
     for bad in (None, "", one.token[:-1], one.token + "x"):
@@ -97,14 +101,15 @@ def test_tokens_open_only_their_own_team(store):
 
 def test_facilitator_secret_is_generated_once_and_overridable(tmp_path):
     secret, created = facilitator_secret(tmp_path, env={})
-    assert created and len(secret) >= 20
+    assert created
+    assert len(secret) >= 20
     assert (tmp_path / ".facilitator_secret").stat().st_mode & 0o777 == 0o600
     assert facilitator_secret(tmp_path, env={}) == (secret, False)
     assert facilitator_secret(tmp_path, env={"CODESIGN_FACILITATOR_SECRET": "from-env"}) == ("from-env", False)
     assert facilitator_secret(tmp_path, env={}, configured="from-toml") == ("from-toml", False)
-    assert (
-        is_facilitator(secret, secret) and not is_facilitator(secret[:-1], secret) and not is_facilitator(None, secret)
-    )
+    assert is_facilitator(secret, secret)
+    assert not is_facilitator(secret[:-1], secret)
+    assert not is_facilitator(None, secret)
 
 
 def _save_until_stored(store: FileStore, session_id: str, team: str, count: int, tag: str) -> int:
@@ -151,11 +156,16 @@ def _process_worker(root: str, session_id: str, tag: str) -> None:
 
 def test_separate_processes_lose_nothing(store):
     s = make_session(store)
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_process_worker, args=(str(store.root), s.id, f"p{n}")) for n in range(4)]
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys; from tests.unit.test_store import _process_worker as w; w(*sys.argv[1:])"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(store.root), s.id, f"p{n}"],
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        for n in range(4)
+    ]
     for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+        assert p.wait(60) == 0
     _check_no_loss(store, s.id, "team-2", {f"p{n}-{i}" for n in range(4) for i in range(5)})
