@@ -47,7 +47,7 @@ def test_team_draws_reloads_and_finds_its_concept(server, tablet):
     team, other = session.teams
     page, frame = open_sketch(tablet, join_link(base_url, session.id, team.token))
     draw_playground_and_two_benches(page, frame)
-    expect(page.locator(".st-key-save_status")).to_contain_text("3")
+    expect(page.locator(".st-key-save_status")).to_contain_text("версия 3")
 
     page.reload()
     frame = page.frame_locator(MAP_FRAME)
@@ -94,5 +94,38 @@ def test_language_switch_on_the_tablet(server, tablet):
     page, frame = open_sketch(tablet, join_link(base_url, session.id, session.teams[0].token))
     page.get_by_text("Қазақша", exact=True).tap()
     expect(page.locator(".st-key-palette")).to_contain_text("Балалар алаңы", timeout=15_000)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=15_000)  # the rebuilt map replaced the old one
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator("a.leaflet-draw-draw-polygon")).to_have_attribute("title", "Аймақ салу", timeout=20_000)
+
+
+def test_delete_and_move_on_the_map_are_saved(server, tablet):
+    base_url, store = server
+    session = store.create_session(site="aksu-city-square", title="e2e-4", teams=[("Орлы", None)])
+    team = session.teams[0]
+    page, frame = open_sketch(tablet, join_link(base_url, session.id, team.token))
+    for count, fx in ((1, 0.5), (2, 0.6)):
+        frame.locator("a.leaflet-draw-draw-marker").tap()
+        tap_map(page, frame, fx, 0.5)
+        expect(page.locator(".st-key-figures")).to_contain_text(f"{count} шт.", timeout=15_000)
+        expect(frame.locator(".cd-amenity")).to_have_count(count, timeout=15_000)
+    first_position = store.load_latest(session.id, team.id).feature("f2").geometry
+
+    frame.locator("a.leaflet-draw-edit-remove").tap()
+    frame.locator(".cd-amenity").first.tap()
+    frame.get_by_text("Сохранить", exact=True).tap()
+    expect(page.locator(".st-key-figures")).to_contain_text("1 шт.", timeout=15_000)
+    assert [f.id for f in store.load_latest(session.id, team.id).features] == ["f2"]
+
+    expect(frame.locator(".cd-amenity")).to_have_count(1, timeout=15_000)
+    frame.locator("a.leaflet-draw-edit-edit").tap()
+    marker = frame.locator(".cd-amenity").first.bounding_box()
+    page.mouse.move(marker["x"] + 15, marker["y"] + 15)
+    page.mouse.down()
+    page.mouse.move(marker["x"] + 75, marker["y"] + 60, steps=8)
+    page.mouse.up()
+    frame.get_by_text("Сохранить", exact=True).tap()
+    expect(page.locator(".st-key-save_status")).to_contain_text("версия 4", timeout=15_000)
+    moved = store.load_latest(session.id, team.id).feature("f2").geometry
+    assert moved.x > first_position.x
+    assert moved.y < first_position.y  # dragged right and down on the screen
