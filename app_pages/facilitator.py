@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import streamlit as st
 
@@ -11,6 +12,7 @@ from codesign.access import join_link
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
 from codesign.sites import list_sites
+from codesign.store import parse_team_lines
 from codesign.taxonomy import category
 
 if not is_facilitator():
@@ -27,9 +29,8 @@ with st.expander(t("facilitator.new_session"), expanded=not store().list_session
     day = st.date_input(t("facilitator.date"), value=dt.date.today())
     teams_text = st.text_area(t("facilitator.teams"), help=t("facilitator.teams_help"), height=140)
     if st.form_submit_button(t("facilitator.create"), type="primary"):
-        names = [line.strip() for line in teams_text.splitlines() if line.strip()]
         try:
-            created = store().create_session(site=site_id, title=title, teams=[(n, None) for n in names], day=day)
+            created = store().create_session(site=site_id, title=title, teams=parse_team_lines(teams_text), day=day)
             st.session_state.current_session = created.id
             st.success(t("facilitator.created", title=created.title))
         except CodesignError as err:
@@ -57,7 +58,7 @@ if the_site.illustrative or session.illustrative:
 st.subheader(t("facilitator.join_links"))
 st.caption(t("facilitator.join_help", url=base_url()))
 for team in session.teams:
-    st.markdown(f"**{md(team.name)}**")
+    st.html(f"<span style='color:{team.colour};font-size:1.4em'>●</span> <b>{html.escape(team.name)}</b>")
     st.code(join_link(base_url(), session.id, team.token), language=None)
 
 

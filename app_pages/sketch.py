@@ -97,6 +97,11 @@ def commit(new: Concept) -> None:
         save()
 
 
+def local_time(iso: str | None) -> str:
+    """An ISO time as the venue's clock shows it (HH:MM:SS)."""
+    return datetime.fromisoformat(iso).astimezone().strftime("%H:%M:%S") if iso else ""
+
+
 def selected_categories() -> dict[str, str]:
     defaults = {"zone": "playground", "path": "walkway", "amenity": "bench"}
     return {kind: st.session_state.get(f"pick_{kind}") or defaults[kind] for kind in KINDS}
@@ -151,8 +156,7 @@ with title_col:
 with status_col, st.container(key="save_status"):
     kind = editor.status[0]
     if kind == "saved":
-        when = datetime.fromisoformat(editor.status[2]).astimezone().strftime("%H:%M:%S")
-        st.success(t("save.saved", version=editor.status[1], time=when), icon="✅")
+        st.success(t("save.saved", version=editor.status[1], time=local_time(editor.status[2])), icon="✅")
     elif kind == "failed":
         st.error(t("save.failed_retry", reason=editor.status[1]), icon="⚠️")
         st.button(t("save.retry"), on_click=save, type="primary", key="retry")
@@ -309,18 +313,30 @@ with st.expander(t("versions.title")):
         st.caption(t("versions.none"))
     else:
         version_names = {
-            v.version: t(
-                "versions.item", version=v.version, features=v.features, time=(v.saved_at or "")[:19].replace("T", " ")
-            )
-            for v in versions
+            v.version: t("versions.item", version=v.version, time=local_time(v.saved_at)) for v in reversed(versions)
         }
         pick = st.selectbox(
-            t("versions.choose"),
-            list(reversed(version_names)),
-            format_func=version_names.__getitem__,
-            key="version_pick",
+            t("versions.choose"), list(version_names), format_func=version_names.__getitem__, key="version_pick"
         )
-        if st.button(t("versions.restore"), key="restore"):
-            old = store().load_version(session.id, team.id, pick)
-            commit(old)
-            st.rerun()
+        show, restore = st.columns(2)
+        preview = show.toggle(t("versions.show"), key="version_preview")
+        if restore.button(t("versions.restore"), key="restore", icon="⏪"):
+            try:
+                commit(store().load_version(session.id, team.id, pick))
+                st.rerun()
+            except CodesignError as err:
+                st.error(error_text(err))
+        if preview:
+            try:
+                old = store().load_version(session.id, team.id, pick)
+                st.caption(t("versions.preview", version=pick))
+                st_folium(
+                    sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
+                    key=f"preview:{session.id}:{team.id}",
+                    feature_group_to_add=concept_layer(old, lang()),
+                    returned_objects=[],
+                    use_container_width=True,
+                    height=420,
+                )
+            except CodesignError as err:
+                st.error(error_text(err))

@@ -42,7 +42,7 @@ from codesign.errors import (
 )
 from codesign.ids import check_identifier
 
-__all__ = ["PLAN_OWNER", "TEAM_COLOURS", "FileStore", "Session", "Team", "VersionInfo"]
+__all__ = ["PLAN_OWNER", "TEAM_COLOURS", "FileStore", "Session", "Team", "VersionInfo", "parse_team_lines"]
 
 #: Owner id under which a session keeps the akimat's plan.
 PLAN_OWNER = "plan"
@@ -89,8 +89,27 @@ class VersionInfo:
     """One stored version of a concept."""
 
     version: int
-    saved_at: str | None
-    features: int
+    saved_at: str  # the file's modification time, UTC
+    size: int  # bytes
+
+
+def parse_team_lines(text: str) -> list[tuple[str, str | None]]:
+    r"""Teams typed one per line, each optionally ending in a ``#RRGGBB`` colour.
+
+    >>> parse_team_lines("Жасыл аула #228833\n\n  Семьи Аксу  ")
+    [('Жасыл аула', '#228833'), ('Семьи Аксу', None)]
+    """
+    teams = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        name, _, colour = line.rpartition(" ")
+        if name.strip() and _HEX_COLOUR.fullmatch(colour):
+            teams.append((name.strip(), colour.upper()))
+        else:
+            teams.append((line, None))
+    return teams
 
 
 def _fsync_dir(path: Path) -> None:
@@ -236,13 +255,14 @@ class FileStore:
         return numbers[-1] if numbers else 0
 
     def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
-        """Every readable stored version, oldest first."""
+        """Every stored version, oldest first, without reading the files (cheap on every rerun)."""
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         result = []
         for number in self._version_numbers(owner_dir):
-            with contextlib.suppress(CodesignError, OSError, ValueError):
-                concept = self._read(owner_dir, number)
-                result.append(VersionInfo(number, concept.saved_at, len(concept.features)))
+            with contextlib.suppress(OSError):
+                stat = (owner_dir / f"v{number:06d}.geojson").stat()
+                saved = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
+                result.append(VersionInfo(number, saved, stat.st_size))
         return result
 
     def _read(self, owner_dir: Path, number: int) -> Concept:

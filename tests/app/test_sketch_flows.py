@@ -113,3 +113,28 @@ def test_editing_a_feature_in_the_panel(workshop):
     assert not at.exception
     saved = store.load_latest(session.id, team.id).feature("f1")
     assert (saved.category, saved.note) == ("lamp", '=HYPERLINK("http://x") <script>alert(1)</script>')
+
+
+def test_preview_an_earlier_version_on_a_read_only_map(workshop):
+    store, session = workshop
+    team = session.teams[0]
+    old = Concept(session.site, team.id, features=(ConceptFeature("f1", "toilet", Point(C.x, C.y)),))
+    v1 = store.save_concept(session.id, team.id, old, 0)
+    store.save_concept(session.id, team.id, Concept(session.site, team.id), v1.version)
+    at = run_page("sketch.py", "ru", params={"s": session.id, "t": team.token})
+    at.selectbox(key="version_pick").select(1)
+    at.toggle(key="version_preview").set_value(True).run()
+    assert not at.exception
+    assert translate("versions.preview", "ru", version=1) in [c.value for c in at.caption]
+    assert store.load_latest(session.id, team.id).features == ()  # viewing changes nothing
+
+
+def test_team_colours_typed_by_the_facilitator(workshop):
+    store, _ = workshop
+    at = run_page("facilitator.py", "ru", state={"facilitator": True})
+    at.text_input[0].input("Цвета")
+    at.text_area[0].input("Жасыл аула #228833\nСемьи Аксу")
+    at.button[0].click().run()
+    assert not at.exception
+    [created] = [s for s in store.list_sessions() if s.title == "Цвета"]
+    assert [(t.name, t.colour) for t in created.teams] == [("Жасыл аула", "#228833"), ("Семьи Аксу", "#EE6677")]

@@ -23,8 +23,22 @@ def sessions(tmp_path, monkeypatch):
 
 
 def test_session_new_prints_the_facilitator_link_and_one_line_per_team(sessions, capsys):
-    code = main(["session", "new", "--site", "aksu-city-square", "--title", "Форум", "--teams", "Жасыл аула, Семьи Аксу",
-                 "--base-url", "http://10.1.1.5:8501", "--date", "2026-12-01"])
+    code = main(
+        [
+            "session",
+            "new",
+            "--site",
+            "aksu-city-square",
+            "--title",
+            "Форум",
+            "--teams",
+            "Жасыл аула, Семьи Аксу",
+            "--base-url",
+            "http://10.1.1.5:8501",
+            "--date",
+            "2026-12-01",
+        ]
+    )
     out = capsys.readouterr().out.splitlines()
     assert code == 0
     [session] = FileStore(sessions).list_sessions()
@@ -49,8 +63,14 @@ def test_session_list_and_show(sessions, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["session", "new", "--site", "no-such-park", "--title", "x", "--teams", "A"], "Site “no-such-park” was not found"),
-        (["session", "new", "--site", "../../etc", "--title", "x", "--teams", "A"], "The site id '../../etc' is not valid"),
+        (
+            ["session", "new", "--site", "no-such-park", "--title", "x", "--teams", "A"],
+            "Site “no-such-park” was not found",
+        ),
+        (
+            ["session", "new", "--site", "../../etc", "--title", "x", "--teams", "A"],
+            "The site id '../../etc' is not valid",
+        ),
         (["session", "new", "--site", "aksu-city-square", "--title", "x", "--teams", " , "], "at least one team"),
         (["session", "show", "missing-session"], "Session “missing-session” was not found."),
     ],
@@ -81,6 +101,7 @@ def test_demo_session_is_created_once_with_plan_and_two_concepts(sessions, capsy
 
 
 def test_module_entry_point_runs(sessions):
-    result = subprocess.run([sys.executable, "-m", "codesign", "session", "list"], cwd=ROOT, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "codesign", "session", "list"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
