@@ -221,34 +221,16 @@ figures = concept_figures(editor.concept, frame)
 figures_col, feature_col = st.columns([1, 1], gap="medium")
 with figures_col, st.container(key="figures"):
     st.markdown(f"#### {t('figures.title')}")
-    rows = []
-    for cid, area in figures.zone_area_m2.items():
-        c = category(cid)
-        rows.append(
-            {
-                t("figures.category"): f"{c.icon} {c.label(lang())}",
-                t("figures.value"): f"{num(area)} {t('unit.m2')}",
-                t("figures.share"): f"{num(100 * figures.zone_share(cid), 1)} %",
-            }
-        )
-    for cid, length in figures.path_length_m.items():
-        c = category(cid)
-        rows.append(
-            {
-                t("figures.category"): f"{c.icon} {c.label(lang())}",
-                t("figures.value"): f"{num(length)} {t('unit.m')}",
-                t("figures.share"): "",
-            }
-        )
-    for cid, count in figures.amenity_count.items():
-        c = category(cid)
-        rows.append(
-            {
-                t("figures.category"): f"{c.icon} {c.label(lang())}",
-                t("figures.value"): f"{count} {t('unit.pcs')}",
-                t("figures.share"): "",
-            }
-        )
+    measured = [
+        (cid, f"{num(a)} {t('unit.m2')}", f"{num(100 * figures.zone_share(cid), 1)} %")
+        for cid, a in figures.zone_area_m2.items()
+    ]
+    measured += [(cid, f"{num(m)} {t('unit.m')}", "") for cid, m in figures.path_length_m.items()]
+    measured += [(cid, f"{n} {t('unit.pcs')}", "") for cid, n in figures.amenity_count.items()]
+    rows = [
+        {t("figures.category"): category_names[cid], t("figures.value"): value, t("figures.share"): share}
+        for cid, value, share in measured
+    ]
     if rows:
         st.table(rows)
     else:

@@ -15,14 +15,10 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +28,7 @@ import shapely  # noqa: E402
 from shapely.geometry import LineString, Point, box  # noqa: E402
 
 from codesign.concepts import Concept, ConceptFeature  # noqa: E402
+from codesign.serve import running_app  # noqa: E402
 from codesign.sites import load_site  # noqa: E402
 from codesign.store import FileStore  # noqa: E402
 from codesign.taxonomy import categories  # noqa: E402
@@ -130,41 +127,11 @@ def server_run_time(runs: int = 10) -> list[float]:
 def tap_to_figures(runs: int = 10) -> list[float]:
     from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415
 
-    with tempfile.TemporaryDirectory() as root, socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        sock.close()
-        base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as root:
         store = FileStore(root)
         session = store.create_session(site="aksu-city-square", title="bench", teams=[("A", None)])
-        env = {**os.environ, "CODESIGN_SESSIONS_DIR": root, "CODESIGN_FACILITATOR_SECRET": "bench-secret-123456"}
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "workshop_app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        env = {"CODESIGN_SESSIONS_DIR": root, "CODESIGN_FACILITATOR_SECRET": "bench-secret-123456"}
+        with running_app(env) as base:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 device = {k: v for k, v in p.devices["iPad Pro 11"].items() if k != "default_browser_type"}
@@ -187,8 +154,6 @@ def tap_to_figures(runs: int = 10) -> list[float]:
                     page.wait_for_timeout(500)
                 browser.close()
             return times
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secr
 from codesign.demo import ensure_demo_session
 from codesign.errors import CodesignError
 from codesign.i18n import translate
+from codesign.serve import streamlit_command
 from codesign.sites import load_site
 from codesign.store import FileStore, Session
 
@@ -119,21 +120,6 @@ def _run(args: argparse.Namespace, store: FileStore, base_url: str) -> int:
         for team in session.teams:
             print(f"    {team.name}: {join_link(base_url, session.id, team.token)}")
     print(flush=True)
-    app = Path(__file__).resolve().parent.parent / "workshop_app.py"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(args.port, args.address)
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return

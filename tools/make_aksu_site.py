@@ -37,6 +37,9 @@ from shapely.ops import linemerge, unary_union
 
 SITE_ID = "aksu-city-square"
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from codesign.taxonomy import categories  # noqa: E402
+
 OUT = ROOT / "data" / "parks" / SITE_ID
 
 CENTRE_LONLAT = (76.9372, 52.0362)  # near the OSM node of Aksu (76.9341, 52.0354), city-centre side
@@ -581,36 +584,7 @@ def write_all():
 
 # --------------------------------------------------------------------------- check
 
-ALLOWED = {
-    "zone": {
-        "playground",
-        "sports_ground",
-        "workout",
-        "lawn",
-        "tree_planting",
-        "flower_beds",
-        "plaza",
-        "stage",
-        "quiet_rest",
-        "dog_area",
-        "cafe",
-        "parking",
-        "water_feature",
-    },
-    "path": {"walkway", "cycle_path"},
-    "amenity": {
-        "bench",
-        "lamp",
-        "bin",
-        "drinking_water",
-        "toilet",
-        "bike_rack",
-        "shade_pavilion",
-        "art_object",
-        "info_board",
-        "tree",
-    },
-}
+ALLOWED = {kind: {c.id for c in categories(kind)} for kind in ("zone", "path", "amenity")}
 KIND_OF_TYPE = {"Polygon": "zone", "LineString": "path", "Point": "amenity"}
 
 

@@ -90,13 +90,19 @@ def test_another_teams_link_cannot_change_it(server, tablet):
 
 def test_language_switch_on_the_tablet(server, tablet):
     base_url, store = server
-    session = store.create_session(site="aksu-city-square", title="e2e-3", teams=[("Орлы", None)])
+    hostile = "<img src=x onerror=alert(1)>**Орлы**[x](javascript:a())"
+    session = store.create_session(site="aksu-city-square", title="e2e-3", teams=[(hostile, None)])
+    dialogs: list[str] = []
+    tablet.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page, frame = open_sketch(tablet, join_link(base_url, session.id, session.teams[0].token))
+    expect(page.get_by_text(hostile, exact=False)).to_be_visible()  # shown as the text it is
     page.get_by_text("Қазақша", exact=True).tap()
     expect(page.locator(".st-key-palette")).to_contain_text("Балалар алаңы", timeout=15_000)
     expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=15_000)  # the rebuilt map replaced the old one
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator("a.leaflet-draw-draw-polygon")).to_have_attribute("title", "Аймақ салу", timeout=20_000)
+    assert dialogs == []
+    assert page.locator("img[src=x]").count() == 0
 
 
 def test_delete_and_move_on_the_map_are_saved(server, tablet):

@@ -1,0 +1,87 @@
+"""Start the Streamlit app as a process: for ``python -m codesign run``, tests and benchmarks.
+
+>>> streamlit_command(8502, "127.0.0.1")[-8:-4]
+['--server.port', '8502', '--server.address', '127.0.0.1']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+__all__ = ["APP", "free_port", "running_app", "streamlit_command"]
+
+APP = Path(__file__).resolve().parent.parent / "workshop_app.py"
+
+
+def streamlit_command(port: int, address: str) -> list[str]:
+    """The command line that serves the workshop app."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(env: Mapping[str, str], log_path: Path | None = None, timeout: float = 60) -> Iterator[str]:
+    """Run the app on a free localhost port with extra ``env``; yields its base URL.
+
+    Waits for ``/_stcore/health``; stops the whole process group on exit.
+    """
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        streamlit_command(port, "127.0.0.1"),
+        cwd=APP.parent,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as ok:
+                if ok.status == 200:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                shown = log_path.read_text(errors="replace") if log_path else ""
+                raise RuntimeError(f"the app did not start on {base_url}\n{shown}")
+            time.sleep(0.3)
+        yield base_url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        if log_path:
+            log.close()
