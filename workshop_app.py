@@ -23,11 +23,15 @@ if given_key is not None:
 
 sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon="✏️", url_path="sketch")
 if common.is_facilitator():
-    pages = [st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True), sketch]
+    pages = [
+        st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True),
+        st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare"),
+        sketch,
+    ]
 else:
     pages = [st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True), sketch]
 
-page = st.navigation(pages, position="sidebar" if common.is_facilitator() else "hidden")
+page = st.navigation(pages, position="top" if common.is_facilitator() else "hidden")
 common.tablet_css()
 common.language_picker()
 page.run()

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -95,6 +96,9 @@ class Concept:
     version: int = 0
     saved_at: str | None = None
     illustrative: bool = False
+    #: Where an imported concept came from: file name, format, CRS, the attribute used and the
+    #: value -> category mapping the user confirmed (JSON-compatible), or None if drawn here.
+    source: Mapping[str, Any] | None = None
 
     def feature(self, feature_id: str) -> ConceptFeature:
         """The feature with that id."""
@@ -136,6 +140,7 @@ def concept_to_geojson(concept: Concept) -> dict[str, Any]:
             "version": concept.version,
             "saved_at": concept.saved_at,
             "illustrative": concept.illustrative,
+            **({"source": dict(concept.source)} if concept.source else {}),
         },
         "features": [
             {
@@ -183,7 +188,16 @@ def concept_from_geojson(data: Any) -> Concept:
         version=version,
         saved_at=meta.get("saved_at") if isinstance(meta.get("saved_at"), str) else None,
         illustrative=bool(meta.get("illustrative", False)),
+        source=_source(meta.get("source")),
     )
+
+
+def _source(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or len(json.dumps(value, ensure_ascii=False)) > 100_000:
+        raise InvalidConceptError("concept.bad_field", field="source")
+    return dict(value)
 
 
 def _feature_from_geojson(raw: Any, index: int, seen: set[str]) -> ConceptFeature:

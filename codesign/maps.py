@@ -25,7 +25,7 @@ from codesign.i18n import translate
 from codesign.sites import Site
 from codesign.taxonomy import categories
 
-__all__ = ["STATIC_URL", "concept_layer", "context_geojson", "sketch_map", "vendor_assets"]
+__all__ = ["STATIC_URL", "concept_layer", "context_geojson", "sketch_map", "styled_layer", "vendor_assets"]
 
 #: Where ``.streamlit/config.toml`` (enableStaticServing) serves ``./static``.
 STATIC_URL = "/app/static"
@@ -294,3 +294,53 @@ def concept_layer(concept: Concept, lang: str) -> folium.FeatureGroup:
     data = concept_to_geojson(concept)
     data.pop("codesign", None)
     return _ConceptGroup(data, lang)
+
+
+_STYLED_SCRIPT = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function () {
+  L.geoJSON({{ this.data|tojson }}, {
+    interactive: true,
+    style: function (f) {
+      return {color: f.properties.stroke || f.properties.colour, weight: f.properties.weight || 1,
+              fillColor: f.properties.colour, fillOpacity: f.properties.opacity || 0.7,
+              dashArray: f.properties.dash || null};
+    },
+    onEachFeature: function (f, layer) {
+      var el = document.createElement("span"); el.textContent = f.properties.label;
+      layer.bindTooltip(el, {sticky: true});
+    }
+  }).eachLayer(function (layer) { {{ this.get_name() }}.addLayer(layer); });
+})();
+{% endmacro %}
+"""
+)
+
+
+class _StyledGroup(folium.FeatureGroup):
+    """Polygons with their own colour, opacity and (text-only) tooltip."""
+
+    _template = _STYLED_SCRIPT
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(name="styled", control=False)
+        self.data = data
+
+
+def styled_layer(items: list[tuple[Any, str, str, float]]) -> folium.FeatureGroup:
+    """A layer of ``(lon/lat geometry, colour, label, fill opacity)`` for ``feature_group_to_add``.
+
+    Labels are shown as plain text in tooltips.
+    """
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(geom),
+            "properties": {"colour": colour, "label": label, "opacity": opacity},
+        }
+        for geom, colour, label, opacity in items
+        if not geom.is_empty
+    ]
+    return _StyledGroup({"type": "FeatureCollection", "features": features})

@@ -186,3 +186,29 @@ def test_a_shape_outside_the_site_is_refused_with_a_message(workshop):
     assert not at.exception
     assert any(translate("geometry.point_outside", "ru").split("(")[0] in e.value for e in at.error)
     assert store.load_latest(session.id, team.id) is None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compare_page_on_the_demo_session(tmp_path, monkeypatch, lang):
+    from codesign.demo import ensure_demo_session
+    from codesign.store import FileStore
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    session = ensure_demo_session(FileStore(tmp_path))
+    at = run_page("compare.py", lang, state={"facilitator": True, "current_session": session.id})
+    assert not at.exception
+    assert at.title[0].value == translate("compare.title", lang)
+    labels = [m.label for m in at.metric]
+    assert translate("compare.agreement", lang) in labels
+    assert len(at.table) == 3  # categories, plan zones, amenities
+
+
+def test_compare_page_needs_two_concepts(workshop):
+    at = run_page("compare.py", "en", state={"facilitator": True})
+    assert not at.exception
+    assert at.info[0].value == translate("compare.need_two", "en")
+
+
+def test_compare_page_refuses_without_the_secret(workshop):
+    at = run_page("compare.py", "en")
+    assert at.error[0].value == translate("error.access_denied", "en")

@@ -1,0 +1,159 @@
+"""The comparison page (for the projector): a concept against the plan or another team."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.common import is_facilitator, lang, md, num, site, site_context, store, t
+from codesign.compare import agreement_map, category_label, compare_concepts, describe
+from codesign.maps import concept_layer, sketch_map, styled_layer
+from codesign.store import PLAN_OWNER
+
+#: Okabe-Ito colours, safe for colour-blind viewers.
+STATE_COLOURS = {"same": "#009E73", "a_only": "#0072B2", "b_only": "#E69F00", "different": "#CC79A7"}
+
+if not is_facilitator():
+    st.error(t("error.access_denied"))
+    st.stop()
+
+sessions = store().list_sessions()
+if not sessions:
+    st.info(t("facilitator.no_sessions"))
+    st.stop()
+ids = [s.id for s in sessions]
+current = st.session_state.get("current_session")
+session_names = {s.id: f"{s.title} · {s.date}" for s in sessions}
+session_id = st.selectbox(
+    t("facilitator.session"),
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=session_names.__getitem__,
+    key="compare_session",
+)
+st.session_state.current_session = session_id
+session = store().load_session(session_id)
+the_site = site(session.site)
+
+owners = {team.id: team.name for team in session.teams}
+owners[PLAN_OWNER] = t("compare.plan")
+concepts = {owner: store().load_latest(session.id, owner) for owner in owners}
+available = [owner for owner, concept in concepts.items() if concept is not None]
+st.title(t("compare.title"))
+teams_with_work = [o for o in available if o != PLAN_OWNER]
+if not teams_with_work or len(available) < 2:
+    st.info(t("compare.need_two"))
+    st.stop()
+
+left, right = st.columns(2)
+a_id = left.selectbox(t("compare.concept"), teams_with_work, format_func=owners.__getitem__, key="compare_a")
+b_choices = [o for o in available if o != a_id]
+b_default = b_choices.index(PLAN_OWNER) if PLAN_OWNER in b_choices else 0
+b_id = right.selectbox(
+    t("compare.against"), b_choices, index=b_default, format_func=owners.__getitem__, key="compare_b"
+)
+a, b = concepts[a_id], concepts[b_id]
+result = compare_concepts(a, b, the_site.frame)
+name_a, name_b = owners[a_id], owners[b_id]
+
+with st.container(key="compare_figures"):
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("compare.agreement"), f"{num(100 * result.agreement)} %", help=t("compare.agreement_help"))
+    m2.metric(t("compare.kappa"), num(result.kappa, 2), help=t("compare.kappa_help"))
+    m3.metric(t("compare.designed"), f"{num(result.designed_m2)} {t('unit.m2')}")
+    st.markdown(f"#### {t('compare.main_differences')}")
+    for notice in result.sentences():
+        st.markdown(f"- {md(describe(notice, lang()))}")
+
+map_a, map_b = st.columns(2)
+for column, owner, concept, name in ((map_a, a_id, a, name_a), (map_b, b_id, b, name_b)):
+    with column:
+        st.markdown(f"**{md(name)}**")
+        st_folium(
+            sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
+            key=f"compare_map_{column is map_a}",
+            feature_group_to_add=concept_layer(concept, lang()),
+            returned_objects=[],
+            use_container_width=True,
+            height=420,
+        )
+
+st.markdown(f"#### {t('compare.overlay')}")
+states = agreement_map(a, b, the_site.frame)
+labels = {
+    "same": t("compare.state.same"),
+    "a_only": t("compare.state.a_only", name=name_a),
+    "b_only": t("compare.state.b_only", name=name_b),
+    "different": t("compare.state.different"),
+}
+st.html(
+    " ".join(
+        f"<span style='display:inline-block;margin-right:18px;font-size:1.05rem'>"
+        f"<span style='display:inline-block;width:18px;height:18px;background:{colour};vertical-align:middle'></span> "
+        f"{html.escape(labels[state])}</span>"
+        for state, colour in STATE_COLOURS.items()
+    )
+)
+st_folium(
+    sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
+    key="compare_overlay",
+    feature_group_to_add=styled_layer([(geom, STATE_COLOURS[s], labels[s], 0.75) for s, geom in states.items()]),
+    returned_objects=[],
+    use_container_width=True,
+    height=520,
+)
+
+st.markdown(f"#### {t('compare.by_category')}")
+rows = []
+for cid, fig in result.categories.items():
+    rows.append(
+        {
+            t("figures.category"): category_label(cid, lang()),
+            md(name_a): f"{num(fig.a_m2)} {t('unit.m2')}",
+            md(name_b): f"{num(fig.b_m2)} {t('unit.m2')}",
+            t("compare.intersection"): f"{num(fig.intersection_m2)} {t('unit.m2')}",
+            t("compare.iou"): num(fig.iou, 2),
+            t("compare.added"): f"{num(fig.added_m2)} {t('unit.m2')}",
+            t("compare.removed"): f"{num(fig.removed_m2)} {t('unit.m2')}",
+        }
+    )
+table_col, chart_col = st.columns([3, 2])
+with table_col, st.container(key="compare_table"):
+    st.table(rows)
+with chart_col:
+    chart = pd.DataFrame(
+        {name_a: [f.a_m2 for f in result.categories.values()], name_b: [f.b_m2 for f in result.categories.values()]},
+        index=[category_label(c, lang()) for c in result.categories],
+    )
+    st.bar_chart(chart, horizontal=True, stack=False, y_label="", x_label=t("unit.m2"), height=420)
+
+st.markdown(f"#### {t('compare.zones')}")
+zone_rows = []
+for zone in result.zones:
+    shares = ", ".join(f"{category_label(c, lang())} {num(100 * s)} %" for c, s in list(zone.shares.items())[:3])
+    zone_rows.append(
+        {
+            t("compare.zone"): f"{zone.id} · {category_label(zone.category, lang())}",
+            t("figures.value"): f"{num(zone.area_m2)} {t('unit.m2')}",
+            t("compare.outcome"): t(f"compare.outcome.{zone.outcome}"),
+            t("compare.there"): shares,
+        }
+    )
+st.table(zone_rows)
+
+st.markdown(f"#### {t('compare.amenities')}")
+amenity_rows = [
+    {
+        t("figures.category"): category_label(cid, lang()),
+        md(name_a): ca,
+        md(name_b): cb,
+        t("compare.matched"): sum(m.category == cid for m in result.matches),
+    }
+    for cid, (ca, cb) in result.amenity_counts.items()
+]
+st.caption(t("compare.match_rule", distance=num(result.match_distance_m)))
+if amenity_rows:
+    st.table(amenity_rows)
