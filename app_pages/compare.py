@@ -69,12 +69,12 @@ with st.container(key="compare_figures"):
         st.markdown(f"- {md(describe(notice, lang()))}")
 
 map_a, map_b = st.columns(2)
-for column, owner, concept, name in ((map_a, a_id, a, name_a), (map_b, b_id, b, name_b)):
+for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, name_b)):
     with column:
         st.markdown(f"**{md(name)}**")
         st_folium(
             sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-            key=f"compare_map_{column is map_a}",
+            key=f"compare_map_{side}",
             feature_group_to_add=concept_layer(concept, lang()),
             returned_objects=[],
             use_container_width=True,
