@@ -1,0 +1,375 @@
+"""Consensus across all teams' concepts, and the joint vision drawn from it.
+
+Agreement faces, k-of-N maps, Fleiss' kappa and amenity clusters.
+
+Every concept first becomes a categorical map (:func:`codesign.compare.categorical_map`:
+where a team's own zones overlap, the later one decides, so a team counts at most once per
+spot). All zone boundaries of all teams are then noded together (``union_all`` of the
+boundaries), polygonized into atomic *faces*, and each face is counted with one vectorised
+STRtree query of an interior point: how many teams give it each category.
+
+A face is **agreed** when its top category has a unique majority of at least ``threshold``
+of the N voices, **contested** when two or more categories have support without such a
+majority, **single** when only one use was proposed for it but by too few voices (often a
+single team). Faces no team designs are not faces: the rest of the site is *unassigned*.
+
+>>> round(fleiss_kappa([[3, 0], [0, 3]]), 3)
+1.0
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from codesign.compare import categorical_map
+from codesign.concepts import Concept, ConceptFeature
+from codesign.geometry import MetricFrame
+from codesign.taxonomy import categories
+
+__all__ = [
+    "DEFAULT_CLUSTER_DISTANCE_M",
+    "DEFAULT_THRESHOLD",
+    "STATES",
+    "AmenityCluster",
+    "Consensus",
+    "build_consensus",
+    "cluster_amenities",
+    "fleiss_kappa",
+    "joint_vision",
+]
+
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_CLUSTER_DISTANCE_M = 12.0
+#: Precision of the overlay, metres.
+GRID_M = 1e-3
+#: About this many polygon vertices per tile: noding and polygonizing grow faster than
+#: linearly, so a big overlay is cut into tiles (faces are also cut at tile edges).
+TILE_VERTICES = 1000
+STATES = ("agreed", "contested", "single")
+_ZONE_IDS = [c.id for c in categories("zone")]
+
+
+@dataclass(frozen=True)
+class AmenityCluster:
+    """Amenities of one type from several teams, close together."""
+
+    category: str
+    teams: tuple[str, ...]  # voices with at least one point in the cluster
+    support: float  # len(teams) / number of voices
+    lon: float  # suggested location: the median of the points
+    lat: float
+    points: int
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """The overlay of N voices (teams, and the plan if asked) on one site."""
+
+    voices: tuple[str, ...]
+    threshold: float
+    faces: np.ndarray  # metric polygons (shapely), one per face
+    areas: np.ndarray  # m² per face
+    counts: np.ndarray  # faces x zone categories: how many voices give the face that category
+    states: tuple[str, ...]  # per face: agreed | contested | single
+    majority: tuple[str, ...]  # per face: the top category (ties broken by taxonomy order)
+    share: np.ndarray  # per face: top count / N
+    fleiss_kappa: float | None
+    clusters: tuple[AmenityCluster, ...]
+    site_area_m2: float
+    frame: MetricFrame = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        """Number of voices."""
+        return len(self.voices)
+
+    def area_in(self, state: str) -> float:
+        """Total m² of the faces in one state."""
+        return float(sum(a for a, s in zip(self.areas, self.states, strict=True) if s == state))
+
+    def k_of_n(self) -> dict[str, dict[int, float]]:
+        """Category -> k -> m² that at least k voices give that category (k = 1..N)."""
+        result: dict[str, dict[int, float]] = {}
+        for j, cid in enumerate(_ZONE_IDS):
+            column = self.counts[:, j]
+            if not column.any():
+                continue
+            result[cid] = {k: float(self.areas[column >= k].sum()) for k in range(1, self.n + 1)}
+        return result
+
+    def supported_clusters(self) -> list[AmenityCluster]:
+        """Amenity clusters whose support reaches the threshold."""
+        return [c for c in self.clusters if c.support >= self.threshold - 1e-9]
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON form (see docs/consensus-format.md)."""
+        return {
+            "voices": list(self.voices),
+            "threshold": self.threshold,
+            "site_area_m2": round(self.site_area_m2, 2),
+            "designed_m2": round(float(self.areas.sum()), 2),
+            "agreed_m2": round(self.area_in("agreed"), 2),
+            "contested_m2": round(self.area_in("contested"), 2),
+            "single_m2": round(self.area_in("single"), 2),
+            "faces": len(self.states),
+            "fleiss_kappa": None if self.fleiss_kappa is None else round(self.fleiss_kappa, 4),
+            "k_of_n": {cid: {str(k): round(v, 2) for k, v in ks.items()} for cid, ks in self.k_of_n().items()},
+            "amenity_clusters": [
+                {
+                    "type": c.category,
+                    "support": round(c.support, 4),
+                    "teams": list(c.teams),
+                    "points": c.points,
+                    "lon": c.lon,
+                    "lat": c.lat,
+                }
+                for c in self.clusters
+            ],
+        }
+
+
+def _interior_points(faces: np.ndarray) -> np.ndarray:
+    """One point strictly inside each face (point_on_surface can land on the edge)."""
+    points = shapely.point_on_surface(faces)
+    bad = ~shapely.contains_properly(faces, points)
+    if bad.any():
+        points[bad] = [shapely.get_point(shapely.maximum_inscribed_circle(f, 1e-3), 0) for f in faces[bad]]
+    return points
+
+
+def build_consensus(
+    concepts: Sequence[Concept],
+    frame: MetricFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
+) -> Consensus:
+    """Overlay the concepts (each one voice) into faces and count their categories."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    voices = tuple(c.team for c in concepts)
+    n = len(voices)
+    polys: list[BaseGeometry] = []
+    poly_cat: list[int] = []
+    for concept in concepts:
+        for cid, geom in categorical_map(concept, frame).items():
+            for part in shapely.get_parts(geom):
+                polys.append(part)
+                poly_cat.append(_ZONE_IDS.index(cid))
+    if not polys:
+        faces, areas = np.empty(0, dtype=object), np.empty(0)
+        counts = np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
+    else:
+        # Snap to a 1 mm grid: edges that should coincide (a zone cut by a later one) then
+        # coincide exactly, and the noding is snap-rounded, so no face is lost.
+        poly_arr = shapely.set_precision(np.array(polys, dtype=object), GRID_M)
+        keep = ~shapely.is_empty(poly_arr)
+        faces, counts = _faces_by_tile(poly_arr[keep], np.asarray(poly_cat)[keep], frame)
+        areas = shapely.area(faces)
+    states, majority, share = _classify(counts, n, threshold)
+    clusters = cluster_amenities(concepts, frame, cluster_distance_m)
+    kappa = fleiss_kappa(_fleiss_table(counts, n), weights=_fleiss_weights(areas, frame.area_m2)) if n > 1 else None
+    return Consensus(
+        voices,
+        threshold,
+        faces,
+        np.asarray(areas, dtype=float),
+        counts,
+        states,
+        majority,
+        share,
+        kappa,
+        clusters,
+        frame.area_m2,
+        frame,
+    )
+
+
+def _tiles(polys: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Cut the extent into square-ish tiles of about ``TILE_VERTICES`` polygon vertices each."""
+    minx, miny, maxx, maxy = shapely.total_bounds(polys)
+    per_side = max(1, math.ceil(math.sqrt(shapely.get_num_coordinates(polys).sum() / TILE_VERTICES)))
+    width, height = (maxx - minx) / per_side, (maxy - miny) / per_side
+    return [
+        (minx + i * width, miny + j * height, minx + (i + 1) * width, miny + (j + 1) * height)
+        for i in range(per_side)
+        for j in range(per_side)
+    ]
+
+
+def _faces_in_tile(
+    polys: np.ndarray, cats: np.ndarray, tree: shapely.STRtree, tile: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Node, polygonize and count one tile (shapely releases the GIL: tiles run in threads)."""
+    chosen = tree.query(shapely.box(*tile))
+    if len(chosen) == 0:
+        return np.empty(0, dtype=object), np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
+    clipped = shapely.clip_by_rect(polys[chosen], *tile)
+    solid = ~shapely.is_empty(clipped) & (shapely.area(clipped) > 0)
+    clipped, chosen = clipped[solid], chosen[solid]
+    if len(clipped) == 0:
+        return np.empty(0, dtype=object), np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
+    edges = shapely.union_all(shapely.boundary(clipped), grid_size=GRID_M)
+    faces = np.array(shapely.get_parts(shapely.polygonize(shapely.get_parts(edges))), dtype=object)
+    faces = faces[shapely.area(faces) > 0]
+    points = _interior_points(faces)
+    # polygons (prepared) find the points they contain: much faster than points "within"
+    poly_local, face_idx = shapely.STRtree(points).query(clipped, predicate="contains")
+    counts = np.zeros((len(faces), len(_ZONE_IDS)), dtype=np.int32)
+    np.add.at(counts, (face_idx, cats[chosen[poly_local]]), 1)
+    covered = counts.sum(axis=1) > 0
+    return faces[covered], counts[covered]
+
+
+def _faces_by_tile(polys: np.ndarray, cats: np.ndarray, frame: MetricFrame) -> tuple[np.ndarray, np.ndarray]:
+    tree = shapely.STRtree(polys)
+    tiles = _tiles(polys)
+    workers = min(len(tiles), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(lambda tile: _faces_in_tile(polys, cats, tree, tile), tiles))
+    faces = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=object)
+    counts = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
+    return faces, counts
+
+
+def _classify(counts: np.ndarray, n: int, threshold: float) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+    if len(counts) == 0:
+        return (), (), np.empty(0)
+    top = counts.argmax(axis=1)  # first maximum = taxonomy order breaks ties
+    top_count = counts[np.arange(len(counts)), top]
+    second = np.sort(counts, axis=1)[:, -2] if counts.shape[1] > 1 else np.zeros(len(counts), dtype=np.int32)
+    share = top_count / n
+    supported = (counts > 0).sum(axis=1)
+    agreed = (share >= threshold - 1e-9) & (top_count > second)
+    states = np.where(agreed, "agreed", np.where(supported >= 2, "contested", "single"))
+    return tuple(states.tolist()), tuple(_ZONE_IDS[i] for i in top), share
+
+
+def _fleiss_table(counts: np.ndarray, n: int) -> np.ndarray:
+    """Faces plus the undesigned rest of the site, x categories plus 'unassigned'."""
+    unassigned = n - counts.sum(axis=1, keepdims=True)
+    table = np.hstack([counts, unassigned])
+    rest = np.zeros((1, table.shape[1]), dtype=table.dtype)
+    rest[0, -1] = n
+    return np.vstack([table, rest])
+
+
+def _fleiss_weights(areas: np.ndarray, site_area: float) -> np.ndarray:
+    return np.append(areas, max(site_area - float(np.sum(areas)), 0.0))
+
+
+def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray, weights: Sequence[float] | None = None) -> float:
+    """Fleiss' kappa for subjects x categories counts (each row sums to the raters n).
+
+    ``weights`` weigh the subjects (here: face areas). By hand for the table below:
+    P_i = 1, 1, 1/3, 1 so P = 10/12; p_j = 4/12, 5/12, 3/12 so Pe = 50/144;
+    kappa = (10/12 - 50/144) / (1 - 50/144) = 70/94.
+
+    >>> round(fleiss_kappa([[0, 0, 3], [0, 3, 0], [1, 2, 0], [3, 0, 0]]), 4)
+    0.7447
+    """
+    t = np.asarray(table, dtype=float)
+    n = t[0].sum()
+    w = np.ones(len(t)) if weights is None else np.asarray(weights, dtype=float)
+    keep = w > 0
+    t, w = t[keep], w[keep]
+    if n < 2 or w.sum() == 0:
+        return float("nan")
+    p_i = ((t**2).sum(axis=1) - n) / (n * (n - 1))
+    p_bar = float((w * p_i).sum() / w.sum())
+    p_j = (w[:, None] * t).sum(axis=0) / (n * w.sum())
+    p_e = float((p_j**2).sum())
+    if np.isclose(p_e, 1.0):
+        return 1.0 if np.isclose(p_bar, 1.0) else 0.0
+    return (p_bar - p_e) / (1 - p_e)
+
+
+def cluster_amenities(
+    concepts: Sequence[Concept], frame: MetricFrame, distance_m: float = DEFAULT_CLUSTER_DISTANCE_M
+) -> tuple[AmenityCluster, ...]:
+    """Group each type's amenities from all voices.
+
+    A point within ``distance_m`` of a point of a cluster joins it (single linkage).
+    """
+    n = len(concepts)
+    result: list[AmenityCluster] = []
+    by_type: dict[str, list[tuple[str, BaseGeometry, BaseGeometry]]] = {}
+    for concept in concepts:
+        for f in concept.features:
+            if f.kind == "amenity":
+                by_type.setdefault(f.category, []).append((concept.team, frame.to_metric(f.geometry), f.geometry))
+    for cid in sorted(by_type, key=[c.id for c in categories()].index):
+        items = by_type[cid]
+        metric = np.array([m for _, m, _ in items], dtype=object)
+        left, right = shapely.STRtree(metric).query(metric, predicate="dwithin", distance=distance_m)
+        groups = _connected_groups(len(items), zip(left.tolist(), right.tolist(), strict=True))
+        for members in groups:
+            teams = tuple(sorted({items[i][0] for i in members}))
+            lon = statistics.median(items[i][2].x for i in members)
+            lat = statistics.median(items[i][2].y for i in members)
+            result.append(AmenityCluster(cid, teams, len(teams) / n, round(lon, 7), round(lat, 7), len(members)))
+    result.sort(key=lambda c: (-c.support, c.category, c.lon, c.lat))
+    return tuple(result)
+
+
+def _connected_groups(count: int, links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Connected components of ``count`` nodes joined by ``links`` (union-find).
+
+    >>> _connected_groups(4, [(0, 1), (2, 2)])
+    [[0, 1], [2], [3]]
+    """
+    parent = list(range(count))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in links:
+        parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(count):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title: str = "") -> Concept:
+    """A concept from the consensus.
+
+    The agreed faces merged by majority category, plus the supported amenity clusters at
+    their median location.
+    """
+    frame = consensus.frame
+    features: list[ConceptFeature] = []
+    by_category: dict[str, list[BaseGeometry]] = {}
+    for face, state, cid in zip(consensus.faces, consensus.states, consensus.majority, strict=True):
+        if state == "agreed":
+            by_category.setdefault(cid, []).append(face)
+    for cid in sorted(by_category, key=_ZONE_IDS.index):
+        merged = shapely.union_all(by_category[cid])
+        for part in shapely.get_parts(merged):
+            part = shapely.make_valid(part)
+            if part.geom_type == "Polygon" and part.area >= 1.0:
+                lonlat = shapely.orient_polygons(frame.to_lonlat(part), exterior_cw=False)
+                features.append(ConceptFeature(f"f{len(features) + 1}", cid, lonlat))
+    for cluster in consensus.supported_clusters():
+        point = shapely.Point(cluster.lon, cluster.lat)
+        features.append(ConceptFeature(f"f{len(features) + 1}", cluster.category, point))
+    return Concept(
+        site=site,
+        team=team,
+        title=title,
+        features=tuple(features),
+        source={"from": "consensus", "voices": list(consensus.voices), "threshold": consensus.threshold},
+    )
