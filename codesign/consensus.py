@@ -50,8 +50,8 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_CLUSTER_DISTANCE_M = 12.0
-#: Precision of the overlay, metres.
-GRID_M = 1e-3
+#: Precision of the overlay, metres (0.1 mm).
+GRID_M = 1e-4
 #: About this many polygon vertices per tile: noding and polygonizing grow faster than
 #: linearly, so a big overlay is cut into tiles (faces are also cut at tile edges).
 TILE_VERTICES = 1000
@@ -170,7 +170,7 @@ def build_consensus(
         faces, areas = np.empty(0, dtype=object), np.empty(0)
         counts = np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
     else:
-        # Snap to a 1 mm grid: edges that should coincide (a zone cut by a later one) then
+        # Snap to a 0.1 mm grid: edges that should coincide (a zone cut by a later one) then
         # coincide exactly, and the noding is snap-rounded, so no face is lost.
         poly_arr = shapely.set_precision(np.array(polys, dtype=object), GRID_M)
         keep = ~shapely.is_empty(poly_arr)

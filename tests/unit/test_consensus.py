@@ -131,3 +131,22 @@ def test_joint_vision_from_agreed_faces_and_supported_clusters(paper, three):
 def test_results_are_deterministic(paper, three):
     first = build_consensus(three, paper.frame).to_json()
     assert build_consensus(three, paper.frame).to_json() == first
+
+
+@pytest.mark.parametrize(("teams", "features", "seed"), [(5, 40, 1), (12, 80, 2), (3, 30, 3)])
+def test_face_areas_add_up_to_the_union_of_all_concepts(teams, features, seed):
+    import shapely
+
+    from codesign.compare import categorical_map
+    from codesign.sites import load_site
+    from codesign.synthetic import generate_concepts
+
+    site = load_site("aksu-city-square")
+    concepts = generate_concepts(site, teams=teams, features=features, seed=seed)
+    result = build_consensus(concepts, site.frame)
+    union = shapely.union_all(
+        [g for c in concepts for g in categorical_map(c, site.frame).values()]
+    ).area
+    assert abs(float(result.areas.sum()) - union) / union < 1e-6
+    total = result.area_in("agreed") + result.area_in("contested") + result.area_in("single")
+    assert total == pytest.approx(float(result.areas.sum()), rel=1e-12)
