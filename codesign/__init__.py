@@ -1,7 +1,8 @@
 """Tugan Qala Co-design: the domain package (never imports Streamlit).
 
 Sites, the category taxonomy, geometry checks and repair, concepts, the versioned
-session store, access tokens and the offline folium maps.
+session store, access tokens, the offline folium maps and the plan/site importer
+(:mod:`codesign.io`).
 """
 
 from codesign.access import facilitator_link, facilitator_secret, join_link, team_for_token
@@ -18,6 +19,7 @@ from codesign.concepts import (
 from codesign.errors import (
     AccessDenied,
     CodesignError,
+    ImportFormatError,
     InvalidConceptError,
     InvalidGeometryError,
     InvalidIdentifier,
@@ -27,6 +29,19 @@ from codesign.errors import (
     StoreError,
 )
 from codesign.geometry import MetricFrame, clean_shape
+from codesign.io import (
+    ImportedFile,
+    ImportLimits,
+    ImportResult,
+    MappingSuggestion,
+    RawFeature,
+    ValueInfo,
+    build_concept,
+    import_site,
+    read_file,
+    suggest_category,
+    suggest_mapping,
+)
 from codesign.sites import Site, list_sites, load_site
 from codesign.store import FileStore, Session, Team
 from codesign.taxonomy import Category, categories, category
@@ -38,10 +53,16 @@ __all__ = [
     "Concept",
     "ConceptFeature",
     "FileStore",
+    "ImportFormatError",
+    "ImportLimits",
+    "ImportResult",
+    "ImportedFile",
     "InvalidConceptError",
     "InvalidGeometryError",
     "InvalidIdentifier",
+    "MappingSuggestion",
     "MetricFrame",
+    "RawFeature",
     "Session",
     "SessionConflictError",
     "SessionNotFound",
@@ -49,7 +70,9 @@ __all__ = [
     "SiteNotFound",
     "StoreError",
     "Team",
+    "ValueInfo",
     "apply_drawings",
+    "build_concept",
     "categories",
     "category",
     "clean_shape",
@@ -58,10 +81,14 @@ __all__ = [
     "concept_to_geojson",
     "facilitator_link",
     "facilitator_secret",
+    "import_site",
     "join_link",
     "list_sites",
     "load_site",
     "merge_concepts",
+    "read_file",
+    "suggest_category",
+    "suggest_mapping",
     "team_for_token",
     "zone_overlaps",
 ]

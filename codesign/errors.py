@@ -14,6 +14,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDenied",
     "CodesignError",
+    "ImportFormatError",
     "InvalidConceptError",
     "InvalidGeometryError",
     "InvalidIdentifier",
@@ -48,6 +49,12 @@ class InvalidGeometryError(CodesignError):
     """A drawn or imported shape cannot be used, even after repair."""
 
     key = "geometry.invalid"
+
+
+class ImportFormatError(CodesignError):
+    """An uploaded plan, concept or site file cannot be imported (format, CRS, limits...)."""
+
+    key = "import.invalid"
 
 
 class InvalidConceptError(CodesignError):

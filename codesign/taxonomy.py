@@ -48,6 +48,8 @@ class Category:
     colour: str
     icon: str
     labels: dict[str, str]
+    #: Extra spellings the plan importer matches (lowercase): synonyms, OSM tags, CAD layer words.
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str) -> str:
         """The label in ``lang`` (ru, kk or en)."""
@@ -69,6 +71,7 @@ def _load() -> dict[str, Category]:
             colour=entry["colour"],
             icon=entry["icon"],
             labels={lang: entry[lang] for lang in ("ru", "kk", "en")},
+            aliases=tuple(entry.get("aliases", ())),
         )
     return result
 

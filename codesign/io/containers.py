@@ -1,0 +1,160 @@
+"""Safe unpacking of uploads before GDAL reads them: zip archives and XML.
+
+Zip archives (zipped shapefiles, KMZ) are refused when a member name could escape the
+folder it is unpacked into, when they would unpack to more than the limit (zip bombs:
+checked on the declared sizes *and* while reading), or when they are encrypted. XML
+(KML, OSM) is parsed once with expat first: syntax errors are reported with line and
+column, and any ``<!DOCTYPE`` / ``<!ENTITY`` is refused before an entity is expanded.
+
+>>> xml_root(b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>')
+'kml'
+>>> xml_root(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><osm>&a;</osm>')  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+codesign.errors.ImportFormatError: The XML file contains DOCTYPE or ENTITY declarations ...
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from xml.parsers import expat
+
+from codesign.errors import ImportFormatError
+from codesign.io.model import ImportLimits
+
+__all__ = ["MAX_ZIP_MEMBERS", "read_zip_member", "safe_member_name", "unpack_zip", "xml_root", "zip_member_names"]
+
+#: Archives with more members than this are refused (a plan zip holds a handful).
+MAX_ZIP_MEMBERS = 500
+_CHUNK = 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class _Refused(Exception):
+    pass
+
+
+def xml_root(data: bytes) -> str:
+    """The root element's local name; refuses malformed XML and DOCTYPE/ENTITY declarations."""
+    parser = expat.ParserCreate()
+    root: list[str] = []
+
+    def start(name: str, _attrs: object) -> None:
+        if not root:
+            root.append(name.rsplit(":", 1)[-1])
+            parser.StartElementHandler = None
+
+    def refuse(*_args: object) -> None:
+        raise _Refused
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except _Refused:
+        raise ImportFormatError("import.xml_entities") from None
+    except expat.ExpatError as err:
+        raise ImportFormatError("import.xml_syntax", line=err.lineno, column=err.offset + 1) from None
+    if not root:
+        raise ImportFormatError("import.xml_syntax", line=1, column=1)
+    return root[0]
+
+
+def safe_member_name(name: str) -> PurePosixPath | None:
+    """The member's relative path, or None if it could escape the unpack folder.
+
+    >>> safe_member_name("plan/zones.shp"), safe_member_name("../../etc/passwd"), safe_member_name("/abs.shp")
+    (PurePosixPath('plan/zones.shp'), None, None)
+    """
+    cleaned = name.replace("\\", "/")
+    if not cleaned or "\x00" in cleaned or cleaned.startswith("/") or _DRIVE.match(cleaned):
+        return None
+    path = PurePosixPath(cleaned)
+    if any(part in ("..", "") for part in path.parts):
+        return None
+    return path
+
+
+def _is_noise(path: PurePosixPath) -> bool:
+    """MacOS resource forks and folders that zip tools add (``__MACOSX/``, ``._name``)."""
+    return path.parts[0] == "__MACOSX" or path.name.startswith("._") or path.name == ".DS_Store"
+
+
+def _open(data: bytes, limits: ImportLimits) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise ImportFormatError("import.bad_zip") from None
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ImportFormatError("import.zip_too_many_files", count=len(members), limit=MAX_ZIP_MEMBERS)
+    for info in members:
+        if safe_member_name(info.filename) is None:
+            raise ImportFormatError("import.zip_unsafe_path", name=info.filename[:80])
+        if info.flag_bits & 0x1:
+            raise ImportFormatError("import.zip_encrypted")
+    declared = sum(info.file_size for info in members)
+    if declared > limits.max_unzipped_bytes:
+        raise ImportFormatError("import.zip_too_large", limit=limits.max_unzipped_bytes // (1024 * 1024))
+    return archive
+
+
+def zip_member_names(data: bytes, limits: ImportLimits) -> list[PurePosixPath]:
+    """The archive's file names (checked, noise such as ``__MACOSX/`` left out)."""
+    with _open(data, limits) as archive:
+        names = [safe_member_name(info.filename) for info in archive.infolist() if not info.is_dir()]
+    return [name for name in names if name is not None and not _is_noise(name)]
+
+
+def unpack_zip(data: bytes, limits: ImportLimits, dest: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """Unpack the members whose names end in ``suffixes`` under ``dest``, never more than the limit."""
+    written: list[Path] = []
+    total = 0
+    with _open(data, limits) as archive:
+        for info in archive.infolist():
+            name = safe_member_name(info.filename)
+            if info.is_dir() or name is None or _is_noise(name) or not name.name.lower().endswith(suffixes):
+                continue
+            target = dest.joinpath(*name.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with archive.open(info) as source, open(target, "wb") as sink:
+                    while chunk := source.read(_CHUNK):
+                        total += len(chunk)
+                        if total > limits.max_unzipped_bytes:
+                            raise ImportFormatError(
+                                "import.zip_too_large", limit=limits.max_unzipped_bytes // (1024 * 1024)
+                            )
+                        sink.write(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+                raise ImportFormatError("import.bad_zip") from None
+            written.append(target)
+    return written
+
+
+def read_zip_member(data: bytes, limits: ImportLimits, member: PurePosixPath) -> bytes:
+    """One member's bytes, read with the same size limit."""
+    with _open(data, limits) as archive:
+        for info in archive.infolist():
+            if safe_member_name(info.filename) == member:
+                chunks: list[bytes] = []
+                total = 0
+                try:
+                    with archive.open(info) as source:
+                        while chunk := source.read(_CHUNK):
+                            total += len(chunk)
+                            if total > limits.max_unzipped_bytes:
+                                raise ImportFormatError(
+                                    "import.zip_too_large", limit=limits.max_unzipped_bytes // (1024 * 1024)
+                                )
+                            chunks.append(chunk)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+                    raise ImportFormatError("import.bad_zip") from None
+                return b"".join(chunks)
+    raise ImportFormatError("import.bad_zip")

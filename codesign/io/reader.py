@@ -1,0 +1,481 @@
+"""Read an uploaded plan file through GDAL (pyogrio) into WGS84 features, or say clearly why not.
+
+The steps: size limit; format from the content (zip, SQLite, JSON, XML root, DXF header)
+or else the name; format-specific checks before GDAL (raw GeoJSON, XML without DOCTYPE,
+zip members); GDAL reads every layer from a private temporary folder; layers are merged
+(the layer name kept as a property), geometry collections and multi-points split into
+parts, Z dropped, empty geometries skipped (each with a notice); then the CRS is decided
+and checked (:mod:`codesign.io.coordinates`).
+
+>>> point = b'{"type": "Point", "coordinates": [76.93, 52.03]}'
+>>> data = b'{"type": "Feature", "properties": {"type": "Lawn"}, "geometry": ' + point + b'}'
+>>> imported = read_file(data, "plan.geojson")
+>>> imported.format, imported.source_crs, imported.attributes, len(imported.features)
+('GeoJSON', 'EPSG:4326', ('type',), 1)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from codesign.errors import ImportFormatError
+from codesign.geometry import Notice
+from codesign.io.containers import read_zip_member, unpack_zip, xml_root, zip_member_names
+from codesign.io.coordinates import check_near_site, place
+from codesign.io.geojson_checks import UTF8_BOM, parse_geojson
+from codesign.io.mapping import rank_attributes
+from codesign.io.model import DEFAULT_LIMITS, ImportedFile, ImportLimits, RawFeature
+
+if TYPE_CHECKING:
+    from codesign.sites import Site
+
+__all__ = ["OSM_TAG_ATTRIBUTE", "detect_format", "read_file"]
+
+#: The synthetic attribute holding an OSM feature's main tag, e.g. ``leisure=playground``.
+OSM_TAG_ATTRIBUTE = "osm_tag"
+#: OSM keys that say what a feature is, in the order they win for :data:`OSM_TAG_ATTRIBUTE`.
+OSM_MAIN_KEYS = (
+    "leisure",
+    "amenity",
+    "highway",
+    "natural",
+    "landuse",
+    "tourism",
+    "historic",
+    "man_made",
+    "waterway",
+    "water",
+    "shop",
+    "sport",
+    "barrier",
+    "place",
+    "building",
+)
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+#: Display settings GDAL's LIBKML driver adds to every KML feature: never a category.
+_KML_DISPLAY_FIELDS = frozenset(("tessellate", "extrude", "visibility", "drawOrder", "altitudeMode", "icon"))
+_EXTENSIONS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".kml": "KML",
+    ".kmz": "KMZ",
+    ".gpkg": "GPKG",
+    ".zip": "zip",
+    ".dxf": "DXF",
+    ".osm": "OSM",
+}
+_DXF_HEADER = re.compile(rb"^\s*(0\s*\r?\n\s*SECTION|999\s*\r?\n)")
+_HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
+_MB = 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    """Bytes as MB for messages: ``25``, ``1.5``.
+
+    >>> _megabytes(25 * 1024 * 1024), _megabytes(1_572_864)
+    ('25', '1.5')
+    """
+    return f"{size / _MB:.1f}".removesuffix(".0")
+
+
+def detect_format(data: bytes, file_name: str) -> str:
+    r"""The format of an upload: one of :data:`codesign.io.FORMATS`, or ``"zip"`` / ``"XML"`` (decided later).
+
+    The content decides where it can (zip, SQLite, JSON, XML, DXF), the name otherwise.
+
+    >>> detect_format(b'{"type": "FeatureCollection"}', "plan.txt"), detect_format(b"PK\x03\x04...", "x.kmz")
+    ('GeoJSON', 'zip')
+    """
+    head = data[:512]
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "GPKG"
+    if head.startswith(b"\x00\x00\x27\x0a"):
+        raise ImportFormatError("import.shp_alone")
+    suffix = PurePosixPath(file_name.lower()).suffix
+    text = head.removeprefix(UTF8_BOM).lstrip()
+    if text.startswith((b"{", b"[")):
+        return "GeoJSON"
+    if text.startswith(b"<"):
+        return "XML"
+    if _DXF_HEADER.match(text) or text.startswith(b"AutoCAD Binary DXF"):
+        return "DXF"
+    if suffix == ".shp":
+        raise ImportFormatError("import.shp_alone")
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    raise ImportFormatError("import.unknown_format", name=file_name[-60:])
+
+
+def read_file(
+    data: bytes,
+    file_name: str,
+    *,
+    crs: str | None = None,
+    site: Site | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> ImportedFile:
+    """Read one uploaded file (GeoJSON, KML, KMZ, GPKG, zipped Shapefile, DXF, OSM XML).
+
+    ``crs`` overrides the file's coordinate system (needed for CAD files without one);
+    ``site`` enables the "far from the site" and swapped lat/lon checks. Raises
+    :class:`~codesign.errors.ImportFormatError` with a message key naming the problem.
+    """
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+    if len(data) > limits.max_bytes:
+        raise ImportFormatError("import.too_large", size=_megabytes(len(data)), limit=_megabytes(limits.max_bytes))
+    if not data.strip():
+        raise ImportFormatError("import.empty_file")
+    fmt = detect_format(data, name)
+    notices: list[Notice] = []
+    with tempfile.TemporaryDirectory(prefix="codesign-import-") as tmp:
+        folder = Path(tmp)
+        fmt, paths, wgs84_by_default = _prepare(data, name, fmt, folder, limits, notices)
+        layers = _read_layers(paths, fmt, limits)
+    return _assemble(name, fmt, layers, notices, crs=crs, site=site, limits=limits, wgs84=wgs84_by_default)
+
+
+def _prepare(
+    data: bytes, name: str, fmt: str, folder: Path, limits: ImportLimits, notices: list[Notice]
+) -> tuple[str, list[Path], bool]:
+    """Check the upload for its format and write what GDAL should open; returns (format, paths, WGS84?)."""
+    if fmt == "GeoJSON":
+        parsed = parse_geojson(data, limits)
+        notices.extend(parsed.notices)
+        if parsed.codesign_concept:
+            notices.append(Notice("import.codesign_concept"))
+        return fmt, [_write(folder / "upload.geojson", parsed.clean_bytes)], True
+    if fmt == "XML":
+        root = xml_root(data)
+        if root == "kml":
+            return "KML", [_write(folder / "upload.kml", data)], True
+        if root == "osm":
+            return "OSM", [_write(folder / "upload.osm", data)], True
+        raise ImportFormatError("import.unknown_format", name=name[-60:])
+    if fmt in ("KML", "OSM"):  # named so, but not XML
+        raise ImportFormatError("import.xml_syntax", line=1, column=1)
+    if fmt in ("zip", "KMZ"):
+        if name.lower().endswith(".kmz"):
+            fmt = "KMZ"
+        members = zip_member_names(data, limits)
+        shapefiles = [m for m in members if m.suffix.lower() == ".shp"]
+        kmls = [m for m in members if m.suffix.lower() == ".kml"]
+        if shapefiles:
+            paths = [_shapefile_path(folder / "zip", m, members) for m in shapefiles]
+            unpack_zip(data, limits, folder / "zip", _SHAPEFILE_PARTS)
+            return "ESRI Shapefile", paths, False
+        if kmls:
+            main = next((m for m in kmls if str(m).lower() == "doc.kml"), min(kmls, key=lambda m: len(m.parts)))
+            kml = read_zip_member(data, limits, main)
+            if xml_root(kml) != "kml":
+                raise ImportFormatError("import.kmz_no_kml")
+            return "KMZ", [_write(folder / "doc.kml", kml)], True
+        raise ImportFormatError("import.kmz_no_kml" if fmt == "KMZ" else "import.zip_no_shp")
+    if fmt == "GPKG":
+        return fmt, [_write(folder / "upload.gpkg", data)], False
+    return fmt, [_write(folder / "upload.dxf", data)], False  # DXF
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _shapefile_path(folder: Path, member: PurePosixPath, members: list[PurePosixPath]) -> Path:
+    """The unpacked .shp, once its .shx and .dbf are known to be there."""
+    present = {str(m.with_suffix("")).lower() + m.suffix.lower() for m in members}
+    stem = str(member.with_suffix("")).lower()
+    for part in (".shx", ".dbf"):
+        if stem + part not in present:
+            raise ImportFormatError("import.shp_missing_part", name=member.name[:60], part=part)
+    return folder.joinpath(*member.parts)
+
+
+# ----------------------------------------------------------------------------- GDAL
+
+
+@dataclass
+class _Layer:
+    """One layer as GDAL read it: geometries (None where missing), attribute rows, reported CRS."""
+
+    name: str
+    geometries: np.ndarray
+    rows: list[dict[str, Any]]
+    crs: str | None
+
+
+def _read_layers(paths: list[Path], fmt: str, limits: ImportLimits) -> list[_Layer]:
+    """Every vector layer of every path, read with :func:`pyogrio.raw.read`."""
+    import pyogrio
+    import pyogrio.raw
+
+    layers: list[_Layer] = []
+    total = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for path in paths:
+                # GeoJSON has one layer, already counted on the raw JSON: spare GDAL two extra parses
+                listed = [(0, "Unknown")] if fmt == "GeoJSON" else pyogrio.list_layers(path)
+                for layer_name, geometry_type in listed:
+                    if geometry_type is None:
+                        continue  # a table without geometry (GeoPackage attributes)
+                    # OSM cannot count without reading (and each open builds a temporary index): count after
+                    counted_later = fmt in ("OSM", "GeoJSON")
+                    declared = -1 if counted_later else int(pyogrio.read_info(path, layer=layer_name)["features"])
+                    if total + max(declared, 0) > limits.max_features:
+                        raise ImportFormatError(
+                            "import.too_many_features", count=total + declared, limit=limits.max_features
+                        )
+                    meta, _, wkb, fields = pyogrio.raw.read(path, layer=layer_name)
+                    count = len(wkb) if wkb is not None else 0
+                    geometries = _geometries(wkb, offset=total)
+                    total += count
+                    if total > limits.max_features:
+                        raise ImportFormatError("import.too_many_features", count=total, limit=limits.max_features)
+                    name = path.stem if fmt == "ESRI Shapefile" else str(layer_name)
+                    layers.append(_Layer(name, geometries, _rows(meta["fields"], fields, count), meta.get("crs")))
+    except ImportFormatError:
+        raise
+    except Exception as err:  # noqa: BLE001 - whatever GDAL dislikes becomes a message, never a traceback
+        reason = " ".join(str(err).split()) or type(err).__name__
+        if "not recognized as" in reason or "not a database" in reason:
+            raise ImportFormatError("import.not_recognised", format=fmt) from None
+        for path in paths:  # never show the server's temporary folder
+            reason = reason.replace(str(path.parent) + "/", "")
+        reason = reason[:200]
+        raise ImportFormatError("import.unreadable", format=fmt, reason=reason) from None
+    return layers
+
+
+_FOUND_POINTS = re.compile(r"found (\d+)")
+
+
+def _geometries(wkb: np.ndarray | None, offset: int) -> np.ndarray:
+    """WKB -> shapely; a geometry GEOS refuses (unclosed or too short ring...) is named by feature number."""
+    if wkb is None:
+        return np.empty(0, dtype=object)
+    geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+    for index in np.flatnonzero(shapely.is_missing(geometries) & np.not_equal(wkb, None)):
+        try:
+            shapely.from_wkb(wkb[index])
+        except shapely.errors.GEOSException as err:
+            number = offset + int(index) + 1
+            message = str(err)
+            if "closed linestring" in message:
+                raise ImportFormatError("import.unclosed_ring", index=number) from None
+            if "LinearRing" in message and (found := _FOUND_POINTS.search(message)):
+                raise ImportFormatError("import.short_ring", index=number, count=int(found.group(1))) from None
+            raise ImportFormatError("import.bad_geometry", index=number, reason=message[:120]) from None
+    return geometries
+
+
+def _rows(names: Iterable[str], columns: list[np.ndarray], count: int) -> list[dict[str, Any]]:
+    """Attribute rows as plain Python values, missing values left out."""
+    rows: list[dict[str, Any]] = [{} for _ in range(count)]
+    for name, column in zip(names, columns, strict=True):
+        key = str(name)
+        for row, value in zip(rows, column.tolist(), strict=True):
+            plain = _plain(value)
+            if plain is not None and plain != "":
+                row[key] = plain
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    """A value from GDAL as plain JSON-friendly Python (None for missing: NaN, NaT, bytes)."""
+    if value is None or isinstance(value, bytes | bytearray | memoryview):
+        return None
+    if isinstance(value, float):
+        return None if value != value else value
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    return str(value)
+
+
+def _utf8_from_latin(text: str) -> str:
+    r"""Undo UTF-8 text read as a one-byte code page (DXF files that say ANSI_1252 but hold UTF-8).
+
+    >>> _utf8_from_latin("Ð\x9eÐ·ÐµÐ»ÐµÐ½ÐµÐ½Ð¸Ðµ"), _utf8_from_latin("Café"), _utf8_from_latin("Газон")
+    ('Озеленение', 'Café', 'Газон')
+    """
+    if text.isascii():
+        return text
+    raw = bytearray()
+    for char in text:
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(char) > 0xFF:
+                return text  # real non-Latin text, not mojibake
+            raw.append(ord(char))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+
+
+def _osm_tags(text: str) -> dict[str, str]:
+    r"""GDAL's ``other_tags`` hstore string as a dict.
+
+    >>> _osm_tags('"amenity"=>"bench","name"=>"say \\"hi\\""')
+    {'amenity': 'bench', 'name': 'say "hi"'}
+    """
+
+    def unescape(s: str) -> str:
+        return s.replace('\\"', '"').replace("\\\\", "\\")
+
+    return {unescape(k): unescape(v) for k, v in _HSTORE_PAIR.findall(text)}
+
+
+def _parts(geom: BaseGeometry | None) -> list[BaseGeometry]:
+    """A geometry as the parts a concept can hold (collections and multi-points split)."""
+    if geom is None or geom.is_empty:
+        return []
+    kind = geom.geom_type
+    if kind in ("GeometryCollection", "MultiPoint"):
+        return [part for sub in geom.geoms for part in _parts(sub)]
+    if kind == "LinearRing":
+        return [shapely.LineString(geom.coords)]
+    if kind in ("MultiPolygon", "MultiLineString"):
+        parts = [g for g in geom.geoms if not g.is_empty]
+        if not parts:
+            return []
+        return [geom if len(parts) == len(geom.geoms) else type(geom)(parts)]
+    return [geom]
+
+
+# ----------------------------------------------------------------------------- assembling
+
+
+def _assemble(
+    name: str,
+    fmt: str,
+    layers: list[_Layer],
+    notices: list[Notice],
+    *,
+    crs: str | None,
+    site: Site | None,
+    limits: ImportLimits,
+    wgs84: bool,
+) -> ImportedFile:
+    with_features = [layer for layer in layers if len(layer.geometries)]
+    merged = len(with_features) > 1
+    if merged:
+        names = ", ".join(layer.name for layer in with_features)
+        notices.append(Notice("import.layers_merged", {"count": len(with_features), "names": names[:200]}))
+    empty = split = annotations = 0
+    groups: list[tuple[str | None, list[BaseGeometry], list[dict[str, Any]]]] = []
+    for layer in with_features:
+        geometries: list[BaseGeometry] = []
+        properties: list[dict[str, Any]] = []
+        for geom, props in zip(layer.geometries, layer.rows, strict=True):
+            if fmt == "OSM" and isinstance(props.get("other_tags"), str):
+                tags = _osm_tags(props.pop("other_tags"))
+                props.update({k: v for k, v in tags.items() if k not in props})
+            elif fmt in ("KML", "KMZ"):
+                for field_name in _KML_DISPLAY_FIELDS.intersection(props):
+                    del props[field_name]
+            elif fmt == "DXF":
+                if props.get("PaperSpace") in (True, 1) or (props.get("Text") and _is_point(geom)):
+                    annotations += 1
+                    continue
+                props = {k: _utf8_from_latin(v) if isinstance(v, str) else v for k, v in props.items()}
+            if merged:
+                props["source_layer" if "layer" in props else "layer"] = layer.name
+            parts = _parts(geom)
+            if not parts:
+                empty += 1
+                continue
+            if len(parts) > 1:
+                split += 1
+            for part in parts:
+                geometries.append(part)
+                properties.append(dict(props) if len(parts) > 1 else props)
+        groups.append((layer.crs, geometries, properties))
+    if annotations:
+        notices.append(Notice("import.dxf_annotations_skipped", {"count": annotations}))
+    if empty:
+        notices.append(Notice("import.skipped_empty", {"count": empty}))
+    if split:
+        notices.append(Notice("import.parts_split", {"count": split}))
+    count = sum(len(g) for _, g, _ in groups)
+    if count == 0:
+        raise ImportFormatError("import.empty")
+    if count > limits.max_features:
+        raise ImportFormatError("import.too_many_features", count=count, limit=limits.max_features)
+    arrays = [np.asarray(geometries, dtype=object) for _, geometries, _ in groups]
+    vertices = int(sum(shapely.get_num_coordinates(a).sum() for a in arrays))
+    if vertices > limits.max_vertices:
+        raise ImportFormatError("import.too_many_vertices", limit=limits.max_vertices)
+    if any(shapely.has_z(a).any() for a in arrays):
+        arrays = [shapely.force_2d(a) for a in arrays]
+        notices.append(Notice("import.z_dropped"))
+    features: list[RawFeature] = []
+    labels: list[str] = []
+    for (layer_crs, _, properties), array in zip(groups, arrays, strict=True):
+        if not len(array):
+            continue
+        placed = place(
+            array, file_crs=layer_crs, user_crs=crs, site=site, wgs84_by_default=wgs84, check_site_distance=False
+        )
+        _extend_unique(notices, placed.notices)
+        if placed.source_crs not in labels:
+            labels.append(placed.source_crs)
+        features.extend(RawFeature(g, p) for g, p in zip(placed.geometries, properties, strict=True))
+    if site is not None:  # all layers together: one far layer among near ones is the build step's business
+        check_near_site(np.asarray([f.geometry for f in features], dtype=object), site, ", ".join(labels))
+    _add_osm_tag(features, fmt)
+    return ImportedFile(
+        file_name=name,
+        format=fmt,
+        source_crs=", ".join(labels),
+        features=tuple(features),
+        notices=tuple(notices),
+        attributes=rank_attributes(features),
+    )
+
+
+def _is_point(geom: BaseGeometry | None) -> bool:
+    return geom is not None and geom.geom_type in ("Point", "MultiPoint")
+
+
+def _extend_unique(notices: list[Notice], new: Iterable[Notice]) -> None:
+    for notice in new:
+        if notice not in notices:
+            notices.append(notice)
+
+
+def _add_osm_tag(features: list[RawFeature], fmt: str) -> None:
+    """Give OSM-tagged features an ``osm_tag`` attribute (``leisure=playground``) to categorise by."""
+    looks_osm = fmt == "OSM" or any(
+        "@id" in f.properties or "osm_id" in f.properties or "leisure" in f.properties or "amenity" in f.properties
+        for f in features
+    )
+    if not looks_osm:
+        return
+    for feature in features:
+        props = feature.properties
+        if OSM_TAG_ATTRIBUTE in props:
+            continue
+        for key in OSM_MAIN_KEYS:
+            value = props.get(key)
+            if isinstance(value, str) and value and value != "no":
+                props[OSM_TAG_ATTRIBUTE] = f"{key}={value}"
+                break
