@@ -26,6 +26,8 @@ if common.is_facilitator():
     pages = [
         st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True),
         st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare"),
+        st.Page("app_pages/consensus.py", title=common.t("nav.consensus"), icon="🤝", url_path="consensus"),
+        st.Page("app_pages/vision.py", title=common.t("nav.vision"), icon="🌟", url_path="vision"),
         sketch,
     ]
 else:

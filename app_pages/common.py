@@ -16,7 +16,7 @@ from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.maps import context_geojson
 from codesign.sites import Site, load_site
-from codesign.store import FileStore
+from codesign.store import FileStore, Session
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
@@ -144,3 +144,26 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 def md(text: str) -> str:
     """User text made inert for ``st.markdown``: every markdown/HTML character escaped."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def session_picker(key: str) -> Session | None:
+    """The facilitator's current session, chosen in a select box shared by all desk pages.
+
+    Shows a note and returns None when there is no session yet.
+    """
+    sessions = store().list_sessions()
+    if not sessions:
+        st.info(t("facilitator.no_sessions"))
+        return None
+    names = {s.id: f"{s.title} · {s.date} · {s.id}" for s in sessions}
+    current = st.session_state.get("current_session")
+    ids = list(names)
+    chosen = st.selectbox(
+        t("facilitator.session"),
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=names.__getitem__,
+        key=key,
+    )
+    st.session_state.current_session = chosen
+    return next(s for s in sessions if s.id == chosen)

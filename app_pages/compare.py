@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import is_facilitator, lang, md, num, site, site_context, store, t
+from app_pages.common import is_facilitator, lang, md, num, session_picker, site, site_context, store, t
 from codesign.compare import agreement_map, category_label, compare_concepts, describe
-from codesign.maps import concept_layer, sketch_map, styled_layer
-from codesign.store import PLAN_OWNER
+from codesign.maps import Styled, concept_layer, sketch_map, styled_layer
+from codesign.store import PLAN_OWNER, VISION_OWNER
 
 #: Okabe-Ito colours, safe for colour-blind viewers.
 STATE_COLOURS = {"same": "#009E73", "a_only": "#0072B2", "b_only": "#E69F00", "different": "#CC79A7"}
@@ -20,25 +20,13 @@ if not is_facilitator():
     st.error(t("error.access_denied"))
     st.stop()
 
-sessions = store().list_sessions()
-if not sessions:
-    st.info(t("facilitator.no_sessions"))
+session = session_picker("compare_session")
+if session is None:
     st.stop()
-ids = [s.id for s in sessions]
-current = st.session_state.get("current_session")
-session_names = {s.id: f"{s.title} · {s.date}" for s in sessions}
-session_id = st.selectbox(
-    t("facilitator.session"),
-    ids,
-    index=ids.index(current) if current in ids else 0,
-    format_func=session_names.__getitem__,
-    key="compare_session",
-)
-st.session_state.current_session = session_id
-session = store().load_session(session_id)
 the_site = site(session.site)
 
 owners = {team.id: team.name for team in session.teams}
+owners[VISION_OWNER] = t("vision.name")
 owners[PLAN_OWNER] = t("compare.plan")
 concepts = {owner: store().load_latest(session.id, owner) for owner in owners}
 available = [owner for owner, concept in concepts.items() if concept is not None]
@@ -74,7 +62,7 @@ for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, nam
         st.markdown(f"**{md(name)}**")
         st_folium(
             sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-            key=f"compare_map_{side}",
+            key=f"compare_map_{side}_{session.id}_{a_id}_{b_id}",
             feature_group_to_add=concept_layer(concept, lang()),
             returned_objects=[],
             use_container_width=True,
@@ -99,8 +87,8 @@ st.html(
 )
 st_folium(
     sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-    key="compare_overlay",
-    feature_group_to_add=styled_layer([(geom, STATE_COLOURS[s], labels[s], 0.75) for s, geom in states.items()]),
+    key=f"compare_overlay_{session.id}_{a_id}_{b_id}",
+    feature_group_to_add=styled_layer(Styled(geom, STATE_COLOURS[s], labels[s], 0.75) for s, geom in states.items()),
     returned_objects=[],
     use_container_width=True,
     height=520,

@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from app_pages.common import base_url, error_text, is_facilitator, lang, md, num, site, store, t
+from app_pages.common import base_url, error_text, is_facilitator, lang, md, num, session_picker, site, store, t
 from codesign.access import join_link
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
@@ -36,20 +36,9 @@ with st.expander(t("facilitator.new_session"), expanded=not store().list_session
         except CodesignError as err:
             st.error(error_text(err))
 
-sessions = store().list_sessions()
-if not sessions:
-    st.info(t("facilitator.no_sessions"))
+session = session_picker("facilitator_session")
+if session is None:
     st.stop()
-ids = [s.id for s in sessions]
-current = st.session_state.get("current_session")
-chosen = st.selectbox(
-    t("facilitator.session"),
-    ids,
-    index=ids.index(current) if current in ids else 0,
-    format_func=lambda i: next(f"{s.title} · {s.date} · {s.id}" for s in sessions if s.id == i),
-)
-st.session_state.current_session = chosen
-session = store().load_session(chosen)
 the_site = site(session.site)
 st.caption(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.region(lang())}")
 if the_site.illustrative or session.illustrative:

@@ -9,9 +9,9 @@ boundaries), polygonized into atomic *faces*, and each face is counted with one 
 STRtree query of an interior point: how many teams give it each category.
 
 A face is **agreed** when its top category has a unique majority of at least ``threshold``
-of the N voices, **contested** when two or more categories have support without such a
-majority, **single** when only one use was proposed for it but by too few voices (often a
-single team). Faces no team designs are not faces: the rest of the site is *unassigned*.
+of the N voices and at least two voices back it, **contested** when two or more categories
+have support without such a majority, **single** when only one use was proposed for it but
+by too few voices (often a single team). Faces no team designs are not faces: the rest of the site is *unassigned*.
 
 >>> round(fleiss_kappa([[3, 0], [0, 3]]), 3)
 1.0
@@ -33,7 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from codesign.compare import categorical_map
 from codesign.concepts import Concept, ConceptFeature
-from codesign.geometry import MetricFrame
+from codesign.geometry import MetricFrame, Notice
 from codesign.taxonomy import categories
 
 __all__ = [
@@ -44,6 +44,9 @@ __all__ = [
     "Consensus",
     "build_consensus",
     "cluster_amenities",
+    "consensus_sentences",
+    "describe_finding",
+    "direction",
     "fleiss_kappa",
     "joint_vision",
 ]
@@ -250,7 +253,9 @@ def _classify(counts: np.ndarray, n: int, threshold: float) -> tuple[tuple[str, 
     second = np.sort(counts, axis=1)[:, -2] if counts.shape[1] > 1 else np.zeros(len(counts), dtype=np.int32)
     share = top_count / n
     supported = (counts > 0).sum(axis=1)
-    agreed = (share >= threshold - 1e-9) & (top_count > second)
+    voices = counts.sum(axis=1)
+    # one voice alone is never agreement (unless it is the only voice there is)
+    agreed = (share >= threshold - 1e-9) & (top_count > second) & ((voices >= 2) | (n == 1))
     states = np.where(agreed, "agreed", np.where(supported >= 2, "contested", "single"))
     return tuple(states.tolist()), tuple(_ZONE_IDS[i] for i in top), share
 
@@ -373,3 +378,78 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
         features=tuple(features),
         source={"from": "consensus", "voices": list(consensus.voices), "threshold": consensus.threshold},
     )
+
+
+_DIRECTIONS = ("e", "ne", "n", "nw", "w", "sw", "s", "se")
+
+
+def direction(region: BaseGeometry, site: BaseGeometry) -> str:
+    """Where ``region`` lies in ``site`` (both in metres): n, ne, ..., centre, or spread.
+
+    >>> direction(shapely.box(80, 80, 90, 90), shapely.box(0, 0, 100, 100))
+    'ne'
+    """
+    if shapely.convex_hull(region).area > 0.6 * site.area:
+        return "spread"
+    c, s = region.centroid, site.centroid
+    dx, dy = c.x - s.x, c.y - s.y
+    if math.hypot(dx, dy) < 0.15 * math.sqrt(site.area):
+        return "centre"
+    return _DIRECTIONS[round(math.degrees(math.atan2(dy, dx)) / 45) % 8]
+
+
+def consensus_sentences(consensus: Consensus, plan: Concept | None = None, limit: int = 5) -> list[Notice]:
+    """Plain findings, largest first, as message keys with values.
+
+    ``consensus.sentence.agreed`` (count, n, category, direction, area, and ``plan`` when the
+    plan differs there) and ``consensus.sentence.contested`` (area, a, b).
+    """
+    frame = consensus.frame
+    plan_map = categorical_map(plan, frame) if plan is not None else {}
+    found: list[tuple[float, Notice]] = []
+    agreed: dict[str, list[int]] = {}
+    for i, (state, cid) in enumerate(zip(consensus.states, consensus.majority, strict=True)):
+        if state == "agreed":
+            agreed.setdefault(cid, []).append(i)
+    for cid, idx in agreed.items():
+        area = float(consensus.areas[idx].sum())
+        if area < 50:
+            continue
+        region = shapely.union_all(consensus.faces[idx])
+        count = round(float(np.average(consensus.counts[idx, _ZONE_IDS.index(cid)], weights=consensus.areas[idx])))
+        params: dict[str, object] = {
+            "count": count,
+            "n": consensus.n,
+            "category": cid,
+            "direction": direction(region, frame.boundary),
+            "area": area,
+        }
+        there = {c: float(shapely.intersection(g, region).area) for c, g in plan_map.items()}
+        top = max(there, key=there.get, default=None)
+        key = "consensus.sentence.agreed"
+        if plan is not None and top is not None and top != cid and there[top] >= 0.3 * area:
+            key, params["plan"] = "consensus.sentence.agreed_plan_differs", top
+        found.append((area, Notice(key, params)))
+    contested = [i for i, s in enumerate(consensus.states) if s == "contested"]
+    if contested:
+        area = float(consensus.areas[contested].sum())
+        totals = (consensus.counts[contested] * consensus.areas[contested, None]).sum(axis=0)
+        a, b = (_ZONE_IDS[j] for j in np.argsort(-totals)[:2])
+        found.append((area * 0.8, Notice("consensus.sentence.contested", {"area": area, "a": a, "b": b})))
+    found.sort(key=lambda item: -item[0])
+    return [notice for _, notice in found[:limit]]
+
+
+def describe_finding(notice: Notice, lang: str) -> str:
+    """A consensus sentence in ``lang`` with labels, directions and areas filled in."""
+    from codesign.i18n import format_number, translate
+    from codesign.taxonomy import category
+
+    params = dict(notice.params)
+    for key in ("category", "plan", "a", "b"):
+        if key in params:
+            params[key] = category(str(params[key])).label(lang)
+    if "direction" in params:
+        params["direction"] = translate(f"consensus.direction.{params['direction']}", lang)
+    params["area"] = format_number(float(params["area"]), lang)
+    return translate(notice.key, lang, **params)

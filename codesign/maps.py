@@ -11,6 +11,8 @@ data is embedded with Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -25,7 +27,7 @@ from codesign.i18n import translate
 from codesign.sites import Site
 from codesign.taxonomy import categories
 
-__all__ = ["STATIC_URL", "concept_layer", "context_geojson", "sketch_map", "styled_layer", "vendor_assets"]
+__all__ = ["STATIC_URL", "Styled", "concept_layer", "context_geojson", "sketch_map", "styled_layer", "vendor_assets"]
 
 #: Where ``.streamlit/config.toml`` (enableStaticServing) serves ``./static``.
 STATIC_URL = "/app/static"
@@ -301,18 +303,44 @@ _STYLED_SCRIPT = Template(
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
 (function () {
+  var group = {{ this.get_name() }};
+  function hatch(layer) {
+    var svg = layer._path && layer._path.ownerSVGElement;
+    if (!svg) { return; }
+    if (!svg.querySelector("#cd-hatch")) {
+      var ns = "http://www.w3.org/2000/svg";
+      var defs = document.createElementNS(ns, "defs");
+      var pattern = document.createElementNS(ns, "pattern");
+      pattern.setAttribute("id", "cd-hatch"); pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
+      pattern.setAttribute("patternUnits", "userSpaceOnUse"); pattern.setAttribute("patternTransform", "rotate(45)");
+      var line = document.createElementNS(ns, "rect");
+      line.setAttribute("width", "3"); line.setAttribute("height", "8"); line.setAttribute("fill", "#333");
+      pattern.appendChild(line); defs.appendChild(pattern); svg.insertBefore(defs, svg.firstChild);
+    }
+    layer._path.setAttribute("fill", "url(#cd-hatch)");
+    layer._path.setAttribute("fill-opacity", "0.55");
+  }
   L.geoJSON({{ this.data|tojson }}, {
-    interactive: true,
     style: function (f) {
       return {color: f.properties.stroke || f.properties.colour, weight: f.properties.weight || 1,
-              fillColor: f.properties.colour, fillOpacity: f.properties.opacity || 0.7,
+              fillColor: f.properties.colour, fillOpacity: f.properties.opacity,
               dashArray: f.properties.dash || null};
+    },
+    pointToLayer: function (f, ll) {
+      return L.circleMarker(ll, {radius: f.properties.radius || 8, color: "#222", weight: 2,
+                                 fillColor: f.properties.colour, fillOpacity: f.properties.opacity});
     },
     onEachFeature: function (f, layer) {
       var el = document.createElement("span"); el.textContent = f.properties.label;
       layer.bindTooltip(el, {sticky: true});
     }
-  }).eachLayer(function (layer) { {{ this.get_name() }}.addLayer(layer); });
+  }).eachLayer(function (layer) {
+    group.addLayer(layer);
+    if (layer.feature.properties.hatch) {
+      layer.on("add", function () { hatch(layer); });
+      if (layer._path) { hatch(layer); }
+    }
+  });
 })();
 {% endmacro %}
 """
@@ -329,18 +357,40 @@ class _StyledGroup(folium.FeatureGroup):
         self.data = data
 
 
-def styled_layer(items: list[tuple[Any, str, str, float]]) -> folium.FeatureGroup:
-    """A layer of ``(lon/lat geometry, colour, label, fill opacity)`` for ``feature_group_to_add``.
+@dataclass(frozen=True)
+class Styled:
+    """One shape for :func:`styled_layer`: lon/lat geometry, colour, tooltip text, look."""
 
-    Labels are shown as plain text in tooltips.
+    geometry: Any
+    colour: str
+    label: str
+    opacity: float = 0.7
+    hatch: bool = False
+    radius: float | None = None  # for points: circle radius in pixels
+    weight: float = 1.0
+    stroke: str | None = None
+
+
+def styled_layer(items: Iterable[Styled]) -> folium.FeatureGroup:
+    """A layer for ``feature_group_to_add``: polygons and circles with their own look.
+
+    Labels are shown as plain text in tooltips; ``hatch`` fills a polygon with stripes.
     """
     features = [
         {
             "type": "Feature",
-            "geometry": shapely.geometry.mapping(geom),
-            "properties": {"colour": colour, "label": label, "opacity": opacity},
+            "geometry": shapely.geometry.mapping(item.geometry),
+            "properties": {
+                "colour": item.colour,
+                "label": item.label,
+                "opacity": item.opacity,
+                "hatch": item.hatch,
+                "radius": item.radius,
+                "weight": item.weight,
+                "stroke": item.stroke,
+            },
         }
-        for geom, colour, label, opacity in items
-        if not geom.is_empty
+        for item in items
+        if not item.geometry.is_empty
     ]
     return _StyledGroup({"type": "FeatureCollection", "features": features})

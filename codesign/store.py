@@ -42,10 +42,21 @@ from codesign.errors import (
 )
 from codesign.ids import check_identifier
 
-__all__ = ["PLAN_OWNER", "TEAM_COLOURS", "FileStore", "Session", "Team", "VersionInfo", "parse_team_lines"]
+__all__ = [
+    "PLAN_OWNER",
+    "TEAM_COLOURS",
+    "VISION_OWNER",
+    "FileStore",
+    "Session",
+    "Team",
+    "VersionInfo",
+    "parse_team_lines",
+]
 
 #: Owner id under which a session keeps the akimat's plan.
 PLAN_OWNER = "plan"
+#: Owner id of the joint vision the room builds from the consensus.
+VISION_OWNER = "vision"
 #: Team colours, Paul Tol's colour-blind-safe "bright" scheme, in order of creation.
 TEAM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#222255")
 MAX_TEAMS = 40

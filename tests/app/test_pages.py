@@ -212,3 +212,40 @@ def test_compare_page_needs_two_concepts(workshop):
 def test_compare_page_refuses_without_the_secret(workshop):
     at = run_page("compare.py", "en")
     assert at.error[0].value == translate("error.access_denied", "en")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_consensus_page_on_the_demo_session(tmp_path, monkeypatch, lang):
+    from codesign.demo import ensure_demo_session
+    from codesign.store import FileStore
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    session = ensure_demo_session(FileStore(tmp_path))
+    at = run_page(
+        "consensus.py", lang, state={"facilitator": True, "current_session": session.id, "consensus_live": False}
+    )
+    assert not at.exception
+    assert at.title[0].value == translate("consensus.title", lang)
+    assert [m.label for m in at.metric][:2] == [
+        translate("consensus.agreed", lang),
+        translate("consensus.contested", lang),
+    ]
+
+
+def test_starting_the_joint_vision_saves_it(tmp_path, monkeypatch):
+    from codesign.demo import ensure_demo_session
+    from codesign.store import VISION_OWNER, FileStore
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    store = FileStore(tmp_path)
+    session = ensure_demo_session(store)
+    at = run_page(
+        "consensus.py", "en", state={"facilitator": True, "current_session": session.id, "consensus_live": False}
+    )
+    next(b for b in at.button if b.label == translate("consensus.start_vision", "en")).click().run()
+    vision = store.load_latest(session.id, VISION_OWNER)
+    assert vision is not None
+    assert vision.source["from"] == "consensus"
+    assert any(f.kind == "zone" for f in vision.features)
+    at = run_page("vision.py", "kk", state={"facilitator": True, "current_session": session.id})
+    assert not at.exception

@@ -1,0 +1,170 @@
+"""The consensus page (for the projector): where the teams agree, where they do not."""
+
+from __future__ import annotations
+
+import html
+
+import shapely
+import streamlit as st
+import streamlit_folium
+
+from app_pages.common import error_text, is_facilitator, lang, md, num, session_picker, site, site_context, store, t
+from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
+from codesign.errors import CodesignError
+from codesign.maps import Styled, sketch_map, styled_layer
+from codesign.store import PLAN_OWNER, VISION_OWNER, Session
+from codesign.taxonomy import categories, category
+
+if not is_facilitator():
+    st.error(t("error.access_denied"))
+    st.stop()
+
+st.title(t("consensus.title"))
+session = session_picker("consensus_session")
+if session is None:
+    st.stop()
+the_site = site(session.site)
+controls = st.columns([2, 1, 1])
+threshold = controls[0].slider(t("consensus.threshold"), 0.3, 1.0, 0.5, 0.05, help=t("consensus.threshold_help"))
+with_plan = controls[1].toggle(t("consensus.with_plan"), key="consensus_with_plan")
+live = controls[2].toggle(t("consensus.live"), value=True, key="consensus_live")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def consensus_for(session_id: str, versions: tuple[tuple[str, int], ...], threshold: float) -> Consensus | None:
+    """The consensus of the given owners' versions (cached: recomputed only after a save)."""
+    concepts = [store().load_version(session_id, owner, version) for owner, version in versions]
+    if not concepts:
+        return None
+    return build_consensus(concepts, site(store().load_session(session_id).site).frame, threshold=threshold)
+
+
+def voices(session: Session, with_plan: bool) -> tuple[tuple[str, int], ...]:
+    owners = [team.id for team in session.teams] + ([PLAN_OWNER] if with_plan else [])
+    latest = ((owner, store().latest_version(session.id, owner)) for owner in owners)
+    return tuple((owner, version) for owner, version in latest if version > 0)
+
+
+def show(session: Session) -> None:
+    versions = voices(session, with_plan)
+    result = consensus_for(session.id, versions, threshold)
+    if result is None:
+        st.info(t("consensus.nothing_yet"))
+        return
+    names = {team.id: team.name for team in session.teams} | {PLAN_OWNER: t("compare.plan")}
+    st.caption(t("consensus.voices", names=", ".join(names[o] for o, _ in versions)))
+    with st.container(key="consensus_figures"):
+        cols = st.columns(4)
+        cols[0].metric(t("consensus.agreed"), f"{num(result.area_in('agreed'))} {t('unit.m2')}")
+        cols[1].metric(t("consensus.contested"), f"{num(result.area_in('contested'))} {t('unit.m2')}")
+        cols[2].metric(t("consensus.single"), f"{num(result.area_in('single'))} {t('unit.m2')}")
+        kappa = "—" if result.fleiss_kappa is None else num(result.fleiss_kappa, 2)
+        cols[3].metric(t("consensus.fleiss"), kappa, help=t("consensus.fleiss_help"))
+        plan = store().load_latest(session.id, PLAN_OWNER)
+        for notice in consensus_sentences(result, plan):
+            st.markdown(f"- {md(describe_finding(notice, lang()))}")
+
+    frame = result.frame
+    layers: list[Styled] = []
+    groups: dict[tuple[str, str, float], list] = {}
+    for face, state, cid, share in zip(result.faces, result.states, result.majority, result.share, strict=True):
+        groups.setdefault((cid, state, round(float(share), 1)), []).append(face)
+    for (cid, state, share), faces in sorted(groups.items()):
+        label = t(f"consensus.face.{state}", category=category(cid).label(lang()), share=num(100 * share))
+        layers.append(
+            Styled(
+                frame.to_lonlat(shapely.union_all(faces)),
+                category(cid).colour,
+                label,
+                opacity=0.2 + 0.7 * share,
+                hatch=state == "contested",
+                weight=0.5,
+            )
+        )
+    for cluster in result.clusters:
+        label = t(
+            "consensus.cluster", category=category(cluster.category).label(lang()), count=len(cluster.teams), n=result.n
+        )
+        layers.append(
+            Styled(
+                shapely.Point(cluster.lon, cluster.lat),
+                category(cluster.category).colour,
+                label,
+                opacity=0.9,
+                radius=5 + 12 * cluster.support,
+            )
+        )
+
+    present = [c for c in categories("zone") if c.id in set(result.majority)]
+    if present:
+        pick_col, k_col = st.columns([2, 3])
+        present_names = {c.id: c.label(lang()) for c in present}
+        k_category = pick_col.selectbox(
+            t("consensus.k_category"), list(present_names), format_func=present_names.__getitem__, key="k_category"
+        )
+        k = k_col.slider(t("consensus.k"), 1, result.n, min(2, result.n), key="k_of_n")
+        column = result.counts[:, [c.id for c in categories("zone")].index(k_category)]
+        chosen = result.faces[column >= k]
+        area = float(result.areas[column >= k].sum())
+        st.markdown(
+            t("consensus.k_result", k=k, n=result.n, category=category(k_category).label(lang()), area=num(area))
+        )
+        if len(chosen):
+            layers.append(
+                Styled(
+                    frame.to_lonlat(shapely.union_all(chosen)),
+                    "#000000",
+                    t("consensus.k_layer", k=k, n=result.n),
+                    opacity=0.0,
+                    weight=4,
+                    stroke="#000000",
+                )
+            )
+    legend = " ".join(
+        f"<span style='display:inline-block;margin-right:14px'><span style='display:inline-block;width:16px;"
+        f"height:16px;background:{c.colour};vertical-align:middle'></span> {html.escape(c.label(lang()))}</span>"
+        for c in present
+    )
+    st.html(
+        f"<div style='font-size:1.05rem'>{legend}</div><div style='margin-top:6px'>"
+        f"{html.escape(t('consensus.legend'))}</div>"
+    )
+    with st.container(key=f"consensus_map_{session.id}"):
+        streamlit_folium.st_folium(
+            sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
+            key=f"consensus_map_{session.id}",
+            feature_group_to_add=styled_layer(layers),
+            returned_objects=[],
+            use_container_width=True,
+            height=600,
+        )
+    kn = result.k_of_n()
+    rows = [
+        {
+            t("figures.category"): category(cid).label(lang()),
+            **{f"≥ {k}": f"{num(v)} {t('unit.m2')}" for k, v in ks.items()},
+        }
+        for cid, ks in kn.items()
+    ]
+    st.markdown(f"#### {t('consensus.k_table')}")
+    st.table(rows)
+    if st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
+        vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
+        try:
+            store().save_concept(session.id, VISION_OWNER, vision, store().latest_version(session.id, VISION_OWNER))
+            st.session_state.vision_started = True
+            st.switch_page("app_pages/vision.py")
+        except CodesignError as err:
+            st.error(error_text(err))
+
+
+@st.fragment(run_every=5)
+def watch_for_saves(session: Session, seen: tuple[tuple[str, int], ...]) -> None:
+    """Rerun the page when a team saves (maps cannot live inside a timed fragment)."""
+    if voices(session, with_plan) != seen:
+        st.rerun(scope="app")
+
+
+show(session)
+if live:
+    watch_for_saves(session, voices(session, with_plan))
