@@ -5,6 +5,7 @@ This is the Streamlit shell; the decisions live in :mod:`codesign`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -167,3 +168,11 @@ def session_picker(key: str) -> Session | None:
     )
     st.session_state.current_session = chosen
     return next(s for s in sessions if s.id == chosen)
+
+
+def go_to(page: str) -> None:
+    """Switch to another page of the app (a no-op when the page runs on its own, as in tests)."""
+    from streamlit.errors import StreamlitAPIException
+
+    with contextlib.suppress(StreamlitAPIException):  # a rerun to the page is not this error
+        st.switch_page(page)

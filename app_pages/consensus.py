@@ -8,7 +8,19 @@ import shapely
 import streamlit as st
 import streamlit_folium
 
-from app_pages.common import error_text, is_facilitator, lang, md, num, session_picker, site, site_context, store, t
+from app_pages.common import (
+    error_text,
+    go_to,
+    is_facilitator,
+    lang,
+    md,
+    num,
+    session_picker,
+    site,
+    site_context,
+    store,
+    t,
+)
 from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
 from codesign.maps import Styled, sketch_map, styled_layer
@@ -153,7 +165,7 @@ def show(session: Session) -> None:
         try:
             store().save_concept(session.id, VISION_OWNER, vision, store().latest_version(session.id, VISION_OWNER))
             st.session_state.vision_started = True
-            st.switch_page("app_pages/vision.py")
+            go_to("app_pages/vision.py")
         except CodesignError as err:
             st.error(error_text(err))
 

@@ -243,6 +243,7 @@ def test_starting_the_joint_vision_saves_it(tmp_path, monkeypatch):
         "consensus.py", "en", state={"facilitator": True, "current_session": session.id, "consensus_live": False}
     )
     next(b for b in at.button if b.label == translate("consensus.start_vision", "en")).click().run()
+    assert not at.exception
     vision = store.load_latest(session.id, VISION_OWNER)
     assert vision is not None
     assert vision.source["from"] == "consensus"
