@@ -6,6 +6,7 @@ This is the Streamlit shell; the decisions live in :mod:`codesign`.
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import sys
 from typing import Any
@@ -176,3 +177,45 @@ def go_to(page: str) -> None:
 
     with contextlib.suppress(StreamlitAPIException):  # a rerun to the page is not this error
         st.switch_page(page)
+
+
+def desk_page(title_key: str | None, picker_key: str) -> Session:
+    """Start a facilitator page: check the secret, show the title, pick the session.
+
+    Stops the page (with a message) for anyone else, or when there is no session yet.
+    """
+    if not is_facilitator():
+        st.error(t("error.access_denied"))
+        st.stop()
+    if title_key:
+        st.title(t(title_key))
+    session = session_picker(picker_key)
+    if session is None:
+        st.stop()
+    return session
+
+
+def view_map(the_site: Site, key: str, layer: object, height: int = 420) -> None:
+    """A read-only map of the site with one layer (a concept, an overlay, ...)."""
+    import streamlit_folium
+
+    from codesign.maps import sketch_map
+
+    streamlit_folium.st_folium(
+        sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
+        key=key,
+        feature_group_to_add=layer,
+        returned_objects=[],
+        use_container_width=True,
+        height=height,
+    )
+
+
+def legend(items: list[tuple[str, str]], note: str = "") -> None:
+    """Colour swatches with their (escaped) labels, and an optional note under them."""
+    swatches = " ".join(
+        f"<span style='display:inline-block;margin-right:16px;font-size:1.05rem'><span style='display:inline-block;"
+        f"width:18px;height:18px;background:{colour};vertical-align:middle'></span> {html.escape(label)}</span>"
+        for colour, label in items
+    )
+    st.html(f"<div>{swatches}</div>" + (f"<div style='margin-top:6px'>{html.escape(note)}</div>" if note else ""))

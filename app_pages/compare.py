@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages.common import is_facilitator, lang, md, num, session_picker, site, site_context, store, t
+from app_pages.common import desk_page, lang, legend, md, num, site, store, t, view_map
 from codesign.compare import agreement_map, category_label, compare_concepts, describe
-from codesign.maps import Styled, concept_layer, sketch_map, styled_layer
+from codesign.maps import Styled, concept_layer, styled_layer
 from codesign.store import PLAN_OWNER, VISION_OWNER
 
 #: Okabe-Ito colours, safe for colour-blind viewers.
 STATE_COLOURS = {"same": "#009E73", "a_only": "#0072B2", "b_only": "#E69F00", "different": "#CC79A7"}
 
-if not is_facilitator():
-    st.error(t("error.access_denied"))
-    st.stop()
-
-session = session_picker("compare_session")
-if session is None:
-    st.stop()
+session = desk_page(None, "compare_session")
 the_site = site(session.site)
 
 owners = {team.id: team.name for team in session.teams}
@@ -60,14 +51,7 @@ map_a, map_b = st.columns(2)
 for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, name_b)):
     with column:
         st.markdown(f"**{md(name)}**")
-        st_folium(
-            sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-            key=f"compare_map_{side}_{session.id}_{a_id}_{b_id}",
-            feature_group_to_add=concept_layer(concept, lang()),
-            returned_objects=[],
-            use_container_width=True,
-            height=420,
-        )
+        view_map(the_site, f"compare_map_{side}_{session.id}_{a_id}_{b_id}", concept_layer(concept, lang()))
 
 st.markdown(f"#### {t('compare.overlay')}")
 states = agreement_map(a, b, the_site.frame)
@@ -77,21 +61,12 @@ labels = {
     "b_only": t("compare.state.b_only", name=name_b),
     "different": t("compare.state.different"),
 }
-st.html(
-    " ".join(
-        f"<span style='display:inline-block;margin-right:18px;font-size:1.05rem'>"
-        f"<span style='display:inline-block;width:18px;height:18px;background:{colour};vertical-align:middle'></span> "
-        f"{html.escape(labels[state])}</span>"
-        for state, colour in STATE_COLOURS.items()
-    )
-)
-st_folium(
-    sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-    key=f"compare_overlay_{session.id}_{a_id}_{b_id}",
-    feature_group_to_add=styled_layer(Styled(geom, STATE_COLOURS[s], labels[s], 0.75) for s, geom in states.items()),
-    returned_objects=[],
-    use_container_width=True,
-    height=520,
+legend([(colour, labels[state]) for state, colour in STATE_COLOURS.items()])
+view_map(
+    the_site,
+    f"compare_overlay_{session.id}_{a_id}_{b_id}",
+    styled_layer(Styled(geom, STATE_COLOURS[s], labels[s], 0.75) for s, geom in states.items()),
+    520,
 )
 
 st.markdown(f"#### {t('compare.by_category')}")

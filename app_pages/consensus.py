@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import html
-
 import shapely
 import streamlit as st
-import streamlit_folium
 
-from app_pages.common import (
-    error_text,
-    go_to,
-    is_facilitator,
-    lang,
-    md,
-    num,
-    session_picker,
-    site,
-    site_context,
-    store,
-    t,
-)
+from app_pages.common import desk_page, error_text, go_to, lang, legend, md, num, site, store, t, view_map
 from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
-from codesign.maps import Styled, sketch_map, styled_layer
+from codesign.maps import Styled, styled_layer
 from codesign.store import PLAN_OWNER, VISION_OWNER, Session
 from codesign.taxonomy import categories, category
 
-if not is_facilitator():
-    st.error(t("error.access_denied"))
-    st.stop()
-
-st.title(t("consensus.title"))
-session = session_picker("consensus_session")
-if session is None:
-    st.stop()
+session = desk_page("consensus.title", "consensus_session")
 the_site = site(session.site)
 controls = st.columns([2, 1, 1])
 threshold = controls[0].slider(t("consensus.threshold"), 0.3, 1.0, 0.5, 0.05, help=t("consensus.threshold_help"))
@@ -132,24 +110,9 @@ def show(session: Session) -> None:
                     stroke="#000000",
                 )
             )
-    legend = " ".join(
-        f"<span style='display:inline-block;margin-right:14px'><span style='display:inline-block;width:16px;"
-        f"height:16px;background:{c.colour};vertical-align:middle'></span> {html.escape(c.label(lang()))}</span>"
-        for c in present
-    )
-    st.html(
-        f"<div style='font-size:1.05rem'>{legend}</div><div style='margin-top:6px'>"
-        f"{html.escape(t('consensus.legend'))}</div>"
-    )
+    legend([(c.colour, c.label(lang())) for c in present], note=t("consensus.legend"))
     with st.container(key=f"consensus_map_{session.id}"):
-        streamlit_folium.st_folium(
-            sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-            key=f"consensus_map_{session.id}",
-            feature_group_to_add=styled_layer(layers),
-            returned_objects=[],
-            use_container_width=True,
-            height=600,
-        )
+        view_map(the_site, f"consensus_map_{session.id}", styled_layer(layers), 600)
     kn = result.k_of_n()
     rows = [
         {

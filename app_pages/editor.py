@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import streamlit as st
 import streamlit_folium
 
-from app_pages.common import error_text, lang, md, num, site, site_context, store, t
+from app_pages.common import error_text, lang, md, num, site, site_context, store, t, view_map
 from codesign.concepts import (
     MAX_DESCRIPTION,
     MAX_LABEL,
@@ -305,13 +305,6 @@ def run_editor(session: Session, team: Owner) -> None:
                 try:
                     old = store().load_version(session.id, team.id, pick)
                     st.caption(t("versions.preview", version=pick))
-                    streamlit_folium.st_folium(
-                        sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-                        key=f"preview:{session.id}:{team.id}",
-                        feature_group_to_add=concept_layer(old, lang()),
-                        returned_objects=[],
-                        use_container_width=True,
-                        height=420,
-                    )
+                    view_map(the_site, f"preview:{session.id}:{team.id}", concept_layer(old, lang()))
                 except CodesignError as err:
                     st.error(error_text(err))

@@ -5,26 +5,18 @@ from __future__ import annotations
 import hashlib
 
 import streamlit as st
-import streamlit_folium
 
-from app_pages.common import error_text, is_facilitator, lang, md, num, session_picker, site, site_context, store, t
+from app_pages.common import desk_page, error_text, lang, md, num, site, store, t, view_map
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
 from codesign.io import DEFAULT_LIMITS, FORMATS, ImportedFile, build_concept, read_file, suggest_mapping
-from codesign.maps import concept_layer, sketch_map
+from codesign.maps import concept_layer
 from codesign.store import PLAN_OWNER
 from codesign.taxonomy import categories
 
 UNMAPPED = ""
 
-if not is_facilitator():
-    st.error(t("error.access_denied"))
-    st.stop()
-
-st.title(t("plan.title"))
-session = session_picker("plan_session")
-if session is None:
-    st.stop()
+session = desk_page("plan.title", "plan_session")
 the_site = site(session.site)
 
 owners = {PLAN_OWNER: t("compare.plan")} | {team.id: t("plan.for_team", name=team.name) for team in session.teams}
@@ -132,14 +124,7 @@ with st.container(key="plan_summary"):
             st.table([{t("plan.feature"): i, t("plan.reason"): t(n.key, **n.params)} for i, n in result.rejected])
     for i, notice in result.notices[:20]:
         st.caption(f"{i}: {t(notice.key, **notice.params)}")
-streamlit_folium.st_folium(
-    sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),
-    key=f"plan_preview_{session.id}_{cache_key[0][:12]}",
-    feature_group_to_add=concept_layer(result.concept, lang()),
-    returned_objects=[],
-    use_container_width=True,
-    height=520,
-)
+view_map(the_site, f"plan_preview_{session.id}_{cache_key[0][:12]}", concept_layer(result.concept, lang()), 520)
 if st.button(t("plan.accept"), type="primary", disabled=not result.concept.features, key="plan_accept"):
     try:
         saved = store().save_concept(session.id, owner, result.concept, store().latest_version(session.id, owner))

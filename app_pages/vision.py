@@ -6,16 +6,11 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from app_pages.common import is_facilitator, session_picker, t
+from app_pages.common import desk_page, t
 from app_pages.editor import run_editor
 from codesign.store import VISION_OWNER
 
-if not is_facilitator():
-    st.error(t("error.access_denied"))
-    st.stop()
-session = session_picker("vision_session")
-if session is None:
-    st.stop()
+session = desk_page(None, "vision_session")
 if st.session_state.pop("vision_started", False):
     st.success(t("vision.started"))
 st.caption(t("vision.help"))
