@@ -8,6 +8,11 @@
     python -m codesign import plan SESSION FILE [--crs EPSG:N] [--attribute NAME] [--map VALUE=CATEGORY ...]
     python -m codesign import concept SESSION TEAM FILE [same options]
     python -m codesign import site SITE_ID FILE [--name-ru ...] [--name-kk ...] [--name-en ...] [--where KEY=VALUE]
+    python -m codesign compare SESSION --team TEAM [--against plan|vision|TEAM] [--distance 10] [--json]
+    python -m codesign consensus SESSION [--threshold 0.5] [--with-plan] [--distance 12] [--json]
+
+``compare`` and ``consensus`` print a readable summary (sentences in ``--lang``) or, with
+``--json``, the documented JSON (docs/compare-format.md, docs/consensus-format.md).
 
 The sessions folder is ``CODESIGN_SESSIONS_DIR`` (default ``sessions/``); links use
 ``--base-url`` or ``CODESIGN_BASE_URL`` (default http://localhost:8501).
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import math
 import os
 import sys
 from collections import Counter
@@ -25,13 +32,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, join_link
+from codesign.compare import DEFAULT_MATCH_DISTANCE_M, Comparison, category_label, compare_concepts, describe
+from codesign.concepts import Concept
+from codesign.consensus import (
+    DEFAULT_CLUSTER_DISTANCE_M,
+    DEFAULT_THRESHOLD,
+    Consensus,
+    build_consensus,
+    consensus_sentences,
+    describe_finding,
+)
 from codesign.demo import ensure_demo_session
 from codesign.errors import CodesignError, ImportFormatError
 from codesign.geometry import Notice
-from codesign.i18n import LANGUAGES, translate
+from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.serve import streamlit_command
 from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, FileStore, Session
+from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session
 from codesign.taxonomy import category
 
 if TYPE_CHECKING:
@@ -53,7 +70,9 @@ def _print_links(session: Session, base_url: str, secret: str | None) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m codesign", description="Tugan Qala Co-design workshop tool")
-    parser.add_argument("--lang", choices=("ru", "kk", "en"), default="en", help="language of error messages")
+    parser.add_argument(
+        "--lang", choices=("ru", "kk", "en"), default="en", help="language of error messages and report sentences"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     session = sub.add_parser("session", help="create, list and show workshop sessions")
     ssub = session.add_subparsers(dest="action", required=True)
@@ -75,7 +94,54 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--address", default="localhost", help="0.0.0.0 to serve the venue's network")
     run.add_argument("--base-url", default=None)
     _import_parser(sub)
+    _analysis_parser(sub)
     return parser
+
+
+def _positive_metres(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of metres, got {text!r}")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a share in (0, 1], e.g. 0.5, got {text!r}")
+    return value
+
+
+def _analysis_parser(sub: argparse._SubParsersAction) -> None:
+    compare = sub.add_parser("compare", help="compare a team's concept (or the joint vision) with the plan or another")
+    compare.add_argument("session")
+    compare.add_argument("--team", required=True, help=f"team id (team-1) or {VISION_OWNER}")
+    compare.add_argument(
+        "--against", default=PLAN_OWNER, help=f"{PLAN_OWNER} (default), {VISION_OWNER} or a team id (team-2)"
+    )
+    compare.add_argument(
+        "--distance",
+        type=_positive_metres,
+        default=DEFAULT_MATCH_DISTANCE_M,
+        help=f"amenities of one type match within this many metres (default {DEFAULT_MATCH_DISTANCE_M:g})",
+    )
+    compare.add_argument("--json", action="store_true", help="print JSON (docs/compare-format.md)")
+    consensus = sub.add_parser("consensus", help="where the teams' concepts agree (faces, k-of-N, Fleiss' kappa)")
+    consensus.add_argument("session")
+    consensus.add_argument(
+        "--threshold",
+        type=_share,
+        default=DEFAULT_THRESHOLD,
+        help=f"share of voices at which ground counts as agreed (default {DEFAULT_THRESHOLD:g})",
+    )
+    consensus.add_argument("--with-plan", action="store_true", help="count the plan (if saved) as one more voice")
+    consensus.add_argument(
+        "--distance",
+        type=_positive_metres,
+        default=DEFAULT_CLUSTER_DISTANCE_M,
+        help=f"amenities of one type within this many metres cluster (default {DEFAULT_CLUSTER_DISTANCE_M:g})",
+    )
+    consensus.add_argument("--json", action="store_true", help="print JSON (docs/consensus-format.md)")
 
 
 def _import_parser(sub: argparse._SubParsersAction) -> None:
@@ -162,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _import_site(args)
         elif args.command == "import":
             _import_concept(args, store)
+        elif args.command == "compare":
+            _compare(args, store)
+        elif args.command == "consensus":
+            _consensus(args, store)
     except CodesignError as err:
         print(f"error: {translate(err.key, args.lang, **err.params)}", file=sys.stderr)
         return 2
@@ -297,6 +367,203 @@ def _import_site(args: argparse.Namespace) -> None:
         f" metric CRS EPSG:{site.frame.crs.to_epsg()}."
     )
     print("Context: " + (", ".join(f"{layer} {n}" for layer, n in sorted(layers.items())) or "none"))
+
+
+def _owner(session: Session, owner: str) -> str:
+    """``plan``, ``vision`` or a team id of the session (else ``error.team_not_found``)."""
+    return owner if owner in (PLAN_OWNER, VISION_OWNER) else session.team(owner).id
+
+
+def _owner_name(session: Session, owner: str, lang: str) -> str:
+    if owner == PLAN_OWNER:
+        return translate("compare.plan", lang)
+    if owner == VISION_OWNER:
+        return translate("vision.name", lang)
+    return f"{session.team(owner).name} ({owner})"
+
+
+def _latest(store: FileStore, session: Session, owner: str, lang: str) -> Concept:
+    concept = store.load_latest(session.id, owner)
+    if concept is None:
+        raise CodesignError("cli.nothing_saved", owner=_owner_name(session, owner, lang))
+    return concept
+
+
+def _num(value: float, lang: str, digits: int = 0) -> str:
+    return format_number(value, lang, digits=digits)
+
+
+def _percent(share: float, lang: str) -> str:
+    return f"{_num(100 * share, lang, 1)} %"
+
+
+def _label(cid: str, lang: str) -> str:
+    return f"{category_label(cid, lang)} [{cid}]"
+
+
+def _print_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> None:
+    """Columns padded to their widest cell; ``align`` per column ``l``/``r`` (default: first l, others r)."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    align = align or "l" + "r" * (len(header) - 1)
+    for row in (header, *rows):
+        cells = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align, strict=True)]
+        print(("  " + "  ".join(cells)).rstrip())
+
+
+def _print_json(data: Mapping[str, object]) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _compare(args: argparse.Namespace, store: FileStore) -> None:
+    """``compare``: one concept against the plan, the vision or another team's concept."""
+    lang = args.lang
+    session = store.load_session(args.session)
+    a_owner, b_owner = _owner(session, args.team), _owner(session, args.against)
+    a = _latest(store, session, a_owner, lang)
+    b = _latest(store, session, b_owner, lang)
+    site = load_site(session.site)
+    result = compare_concepts(a, b, site.frame, match_distance_m=args.distance)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        _print_comparison(result, session, a, b, lang)
+
+
+def _print_comparison(result: Comparison, session: Session, a: Concept, b: Concept, lang: str) -> None:
+    ao, bo = result.a, result.b
+    print(
+        f"Comparison in session {session.id}: {_owner_name(session, ao, lang)} v{a.version}"
+        f" (a) with {_owner_name(session, bo, lang)} v{b.version} (b)"
+    )
+    print(f"Site {_num(result.site_area_m2, lang)} m², designed (a ∪ b) {_num(result.designed_m2, lang)} m²")
+    print(f"Agreement: {_percent(result.agreement, lang)} of the designed area has the same category in both")
+    print(f"Cohen's kappa (whole site, unassigned as a class): {_num(result.kappa, lang, 2)}")
+    print()
+    print("Zones by category, m²:")
+    rows = [
+        [_label(cid, lang), _num(f.a_m2, lang), _num(f.b_m2, lang), _num(f.intersection_m2, lang), _num(f.iou, lang, 2)]
+        for cid, f in result.categories.items()
+    ]
+    if rows:
+        _print_table(["category", ao, bo, "both", "IoU"], rows)
+    else:
+        print("  none in either")
+    print()
+    print(f"Zones of {bo}: what {ao} has there")
+    rows = []
+    for z in result.zones:
+        there = ", ".join(f"{category_label(c, lang)} {_percent(v, lang)}" for c, v in z.shares.items()) or "—"
+        if z.outcome == "moved" and z.moved_to:
+            there += f"; elsewhere {_num(z.moved_m2, lang)} m² at {z.moved_to[0]:.7f}, {z.moved_to[1]:.7f}"
+        rows.append([z.id, _label(z.category, lang), f"{_num(z.area_m2, lang)} m²", z.outcome, there])
+    if rows:
+        _print_table(["zone", "category", "area", "outcome", f"{ao} there"], rows, align="llrll")
+    else:
+        print("  none")
+    print()
+    print(f"Amenities (pairs of one type matched within {_num(result.match_distance_m, lang, 1)} m, closest first):")
+    matched = Counter(m.category for m in result.matches)
+    rows = [[_label(cid, lang), str(na), str(nb), str(matched[cid])] for cid, (na, nb) in result.amenity_counts.items()]
+    if rows:
+        _print_table(["type", ao, bo, "matched"], rows)
+        print(f"  new in {ao}: {len(result.new_amenities)}; missing from {ao}: {len(result.missing_amenities)}")
+    else:
+        print("  none in either")
+    if result.path_length_m:
+        print("Paths, m:")
+        _print_table(
+            ["type", ao, bo],
+            [[_label(cid, lang), _num(la, lang), _num(lb, lang)] for cid, (la, lb) in result.path_length_m.items()],
+        )
+    sentences = result.sentences()
+    if sentences:
+        print()
+        print("Main points:")
+        for notice in sentences:
+            print(f"  - {describe(notice, lang)}")
+
+
+def _consensus(args: argparse.Namespace, store: FileStore) -> None:
+    """``consensus``: every team with a saved concept is a voice (and the plan with --with-plan)."""
+    lang = args.lang
+    session = store.load_session(args.session)
+    concepts = [c for team in session.teams if (c := store.load_latest(session.id, team.id)) is not None]
+    if not concepts:
+        raise CodesignError("cli.no_concepts", session_id=session.id)
+    plan = store.load_latest(session.id, PLAN_OWNER)
+    if args.with_plan:
+        if plan is None:
+            message = translate("cli.nothing_saved", lang, owner=_owner_name(session, PLAN_OWNER, lang))
+            print(f"note: {message}", file=sys.stderr)
+        else:
+            concepts.append(plan)
+    site = load_site(session.site)
+    result = build_consensus(concepts, site.frame, threshold=args.threshold, cluster_distance_m=args.distance)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        _print_consensus(result, session, plan, args.distance, lang)
+
+
+def _print_consensus(result: Consensus, session: Session, plan: Concept | None, distance: float, lang: str) -> None:
+    names = ", ".join(_owner_name(session, v, lang) for v in result.voices)
+    print(f"Consensus in session {session.id} of {result.n} voices: {names}")
+    print(
+        f"Threshold {_num(result.threshold, lang, 2)} ({_percent(result.threshold, lang)} of the voices);"
+        f" amenities cluster within {_num(distance, lang, 1)} m"
+    )
+    designed = float(result.areas.sum())
+    print(
+        f"Site {_num(result.site_area_m2, lang)} m², designed by at least one voice {_num(designed, lang)} m²"
+        f" in {len(result.states)} faces"
+    )
+    _print_table(
+        ["state", "m²", "of designed"],
+        [
+            [
+                state,
+                _num(result.area_in(state), lang),
+                _percent(result.area_in(state) / designed if designed else 0, lang),
+            ]
+            for state in ("agreed", "contested", "single")
+        ],
+    )
+    kappa = "— (one voice)" if result.fleiss_kappa is None else _num(result.fleiss_kappa, lang, 2)
+    print(f"Fleiss' kappa (area-weighted, undesigned rest of the site included): {kappa}")
+    print()
+    k_of_n = result.k_of_n()
+    print("Area that at least k voices give each category, m²:")
+    if k_of_n:
+        ks = range(1, result.n + 1)
+        _print_table(
+            ["category", *(f"k≥{k}" for k in ks)],
+            [[_label(cid, lang), *(_num(by_k[k], lang) for k in ks)] for cid, by_k in k_of_n.items()],
+        )
+    else:
+        print("  none")
+    print()
+    supported = result.supported_clusters()
+    print(f"Amenity clusters backed by at least {_percent(result.threshold, lang)} of the voices: {len(supported)}")
+    rows = [
+        [
+            _label(c.category, lang),
+            f"{len(c.teams)} of {result.n}",
+            _percent(c.support, lang),
+            str(c.points),
+            f"{c.lon:.7f}, {c.lat:.7f}",
+        ]
+        for c in supported
+    ]
+    if rows:
+        _print_table(["type", "voices", "support", "points", "lon, lat (median)"], rows, align="lrrrl")
+    else:
+        print("  none")
+    sentences = consensus_sentences(result, plan)
+    if sentences:
+        print()
+        print("Main points:")
+        for notice in sentences:
+            print(f"  - {describe_finding(notice, lang)}")
 
 
 def _run(args: argparse.Namespace, store: FileStore, base_url: str) -> int:
