@@ -12,10 +12,11 @@ Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +29,9 @@ __all__ = [
     "facilitator_link",
     "facilitator_secret",
     "is_facilitator",
+    "join_code",
     "join_link",
+    "team_for_code",
     "team_for_token",
 ]
 
@@ -85,6 +88,30 @@ def team_for_token(session: Session, token: str | None) -> Team:
     if found is None or not token:
         raise AccessDenied()
     return found
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
+
+
+def join_code(token: str) -> str:
+    """A short code for a team's token, to type on a tablet instead of scanning the QR code.
+
+    >>> join_code("tok")
+    '4YW-MQH'
+    """
+    digest = hashlib.sha256(token.encode()).digest()
+    letters = "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in digest[:6])
+    return f"{letters[:3]}-{letters[3:]}"
+
+
+def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team]:
+    """The session and team whose join code this is (spaces, case and dashes ignored)."""
+    wanted = "".join(ch for ch in code.upper() if ch.isalnum())
+    for session in sessions:
+        for team in session.teams:
+            if hmac.compare_digest(join_code(team.token).replace("-", ""), wanted):
+                return session, team
+    raise AccessDenied()
 
 
 def facilitator_link(base_url: str, secret: str) -> str:

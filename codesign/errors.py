@@ -22,6 +22,7 @@ __all__ = [
     "SessionNotFound",
     "SiteNotFound",
     "StoreError",
+    "VoteRefused",
 ]
 
 
@@ -91,6 +92,12 @@ class SessionConflictError(CodesignError):
     """A save was based on an older version than the latest stored one."""
 
     key = "save.conflict"
+
+
+class VoteRefused(CodesignError):
+    """A dot that the voting rules do not allow."""
+
+    key = "votes.refused"
 
 
 class StoreError(CodesignError):

@@ -41,6 +41,8 @@ from codesign.errors import (
     StoreError,
 )
 from codesign.ids import check_identifier
+from codesign.rounds import RoundState, state_from_json, state_to_json
+from codesign.votes import Vote, VotingRules, votes_from_json, votes_to_json
 
 __all__ = [
     "PLAN_OWNER",
@@ -250,6 +252,56 @@ class FileStore:
         """Rewrite session metadata (title, teams) under the session lock."""
         with self._locked(session.id) as folder:
             _write_atomic(folder / "session.json", _dump(asdict(session)))
+
+    # ------------------------------------------------------------------ rounds and votes
+    def _read_json(self, session_id: str, name: str) -> dict[str, Any] | None:
+        path = self._session_dir(session_id) / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except ValueError:
+            return None  # a damaged file reads as "nothing set yet"; the next write replaces it
+
+    def _update_json(self, session_id: str, name: str, change: Callable[[Any], Any], read: Callable, write: Callable):
+        with self._locked(session_id) as folder:
+            current = read(self._read_json(session_id, name))
+            new = change(current)
+            try:
+                _write_atomic(folder / name, _dump(write(new)))
+            except OSError as err:
+                raise StoreError(reason=err.strerror or str(err)) from err
+            return new
+
+    def load_rounds(self, session_id: str) -> RoundState:
+        """The workshop's rounds and where it is in them."""
+        data = self._read_json(session_id, "rounds.json")
+        return state_from_json(data) if data else RoundState()
+
+    def update_rounds(self, session_id: str, change: Callable[[RoundState], RoundState]) -> RoundState:
+        """Apply one transition to the stored round state, under the session lock."""
+        return self._update_json(
+            session_id, "rounds.json", change, lambda d: state_from_json(d) if d else RoundState(), state_to_json
+        )
+
+    def load_votes(self, session_id: str) -> tuple[VotingRules, tuple[Vote, ...]]:
+        """The voting rules and every dot placed."""
+        data = self._read_json(session_id, "votes.json")
+        return votes_from_json(data) if data else (VotingRules(), ())
+
+    def update_votes(
+        self,
+        session_id: str,
+        change: Callable[[tuple[VotingRules, tuple[Vote, ...]]], tuple[VotingRules, tuple[Vote, ...]]],
+    ) -> tuple[VotingRules, tuple[Vote, ...]]:
+        """Apply one change (a dot, new rules) to the stored votes, under the session lock."""
+        return self._update_json(
+            session_id,
+            "votes.json",
+            change,
+            lambda d: votes_from_json(d) if d else (VotingRules(), ()),
+            lambda pair: votes_to_json(*pair),
+        )
 
     # ------------------------------------------------------------------ concepts
     def _owner_dir(self, folder: Path, owner: str) -> Path:

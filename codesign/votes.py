@@ -1,0 +1,103 @@
+"""Dot voting: each team (or each participant) places N dots on other teams' shapes.
+
+Pure rules over an immutable list of votes; the store keeps the list.
+
+>>> rules = VotingRules(dots=2)
+>>> votes = cast((), Vote("team-1", "", "team-2", "f3"), rules, is_open=True)
+>>> tally(votes)
+{('team-2', 'f3'): 1}
+>>> cast(votes, Vote("team-1", "", "team-1", "f1"), rules, is_open=True)
+Traceback (most recent call last):
+...
+codesign.errors.VoteRefused: You cannot vote for your own team's work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from codesign.errors import VoteRefused
+
+__all__ = ["Vote", "VotingRules", "cast", "dots_left", "retract", "tally", "votes_from_json", "votes_to_json"]
+
+MAX_PARTICIPANTS = 50
+
+
+@dataclass(frozen=True)
+class VotingRules:
+    """How many dots each voter has, and whether voters are teams or participants."""
+
+    dots: int = 3
+    mode: Literal["team", "participant"] = "team"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One dot: who placed it (team, and participant number in participant mode) and where."""
+
+    team: str
+    participant: str  # "" in team mode, "1", "2", ... in participant mode
+    target_owner: str  # a team id (not the voter's own)
+    target_feature: str  # a feature id of that team's concept
+
+
+def _voter(vote: Vote, rules: VotingRules) -> tuple[str, str]:
+    return (vote.team, vote.participant if rules.mode == "participant" else "")
+
+
+def dots_left(votes: Sequence[Vote], team: str, participant: str, rules: VotingRules) -> int:
+    """How many dots this voter can still place."""
+    voter = (team, participant if rules.mode == "participant" else "")
+    return rules.dots - sum(1 for v in votes if _voter(v, rules) == voter)
+
+
+def cast(votes: Sequence[Vote], vote: Vote, rules: VotingRules, *, is_open: bool) -> tuple[Vote, ...]:
+    """The votes with one more dot; :class:`VoteRefused` says why not.
+
+    Refused: the vote round is not open (``votes.closed``), voting for one's own team
+    (``votes.self``), no dots left (``votes.budget``), a participant number missing or out of
+    range in participant mode (``votes.participant``).
+    """
+    if not is_open:
+        raise VoteRefused("votes.closed")
+    if vote.target_owner == vote.team:
+        raise VoteRefused("votes.self")
+    if rules.mode == "participant" and not (
+        vote.participant.isdigit() and 1 <= int(vote.participant) <= MAX_PARTICIPANTS
+    ):
+        raise VoteRefused("votes.participant", limit=MAX_PARTICIPANTS)
+    if dots_left(votes, vote.team, vote.participant, rules) <= 0:
+        raise VoteRefused("votes.budget", dots=rules.dots)
+    normalised = vote if rules.mode == "participant" else Vote(vote.team, "", vote.target_owner, vote.target_feature)
+    return (*votes, normalised)
+
+
+def retract(votes: Sequence[Vote], vote: Vote, rules: VotingRules, *, is_open: bool) -> tuple[Vote, ...]:
+    """The votes with one of this voter's dots on that target taken back."""
+    if not is_open:
+        raise VoteRefused("votes.closed")
+    voter = _voter(vote, rules)
+    for index in range(len(votes) - 1, -1, -1):
+        v = votes[index]
+        if _voter(v, rules) == voter and (v.target_owner, v.target_feature) == (vote.target_owner, vote.target_feature):
+            return (*votes[:index], *votes[index + 1 :])
+    raise VoteRefused("votes.none_to_retract")
+
+
+def tally(votes: Iterable[Vote]) -> dict[tuple[str, str], int]:
+    """Dots per (team, feature), most first."""
+    return dict(Counter((v.target_owner, v.target_feature) for v in votes).most_common())
+
+
+def votes_to_json(rules: VotingRules, votes: Sequence[Vote]) -> dict[str, Any]:
+    """JSON-ready form of the rules and the votes."""
+    return {"rules": asdict(rules), "votes": [asdict(v) for v in votes]}
+
+
+def votes_from_json(data: dict[str, Any]) -> tuple[VotingRules, tuple[Vote, ...]]:
+    """Read what :func:`votes_to_json` wrote."""
+    rules = VotingRules(**data.get("rules", {}))
+    return rules, tuple(Vote(**v) for v in data.get("votes", []))
