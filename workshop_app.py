@@ -25,6 +25,7 @@ sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon="✏�
 if common.is_facilitator():
     pages = [
         st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True),
+        st.Page("app_pages/projector.py", title=common.t("nav.projector"), icon="📽️", url_path="projector"),
         st.Page("app_pages/plan.py", title=common.t("nav.plan"), icon="📥", url_path="plan"),
         st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare"),
         st.Page("app_pages/consensus.py", title=common.t("nav.consensus"), icon="🤝", url_path="consensus"),

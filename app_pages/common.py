@@ -171,12 +171,12 @@ def session_picker(key: str) -> Session | None:
     return next(s for s in sessions if s.id == chosen)
 
 
-def go_to(page: str) -> None:
+def go_to(page: str, query_params: dict[str, str] | None = None) -> None:
     """Switch to another page of the app (a no-op when the page runs on its own, as in tests)."""
     from streamlit.errors import StreamlitAPIException
 
     with contextlib.suppress(StreamlitAPIException):  # a rerun to the page is not this error
-        st.switch_page(page)
+        st.switch_page(page, query_params=query_params)
 
 
 def desk_page(title_key: str | None, picker_key: str) -> Session:

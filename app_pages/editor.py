@@ -7,6 +7,7 @@ session when a save fails, with a retry.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,6 +16,8 @@ import streamlit as st
 import streamlit_folium
 
 from app_pages.common import error_text, lang, md, num, site, site_context, store, t, view_map
+from app_pages.room import countdown, room_fingerprint, watch
+from app_pages.votes import vote_panel
 from codesign.concepts import (
     MAX_DESCRIPTION,
     MAX_LABEL,
@@ -31,6 +34,7 @@ from codesign.concepts import (
 )
 from codesign.errors import CodesignError, SessionConflictError
 from codesign.maps import concept_layer, sketch_map
+from codesign.rounds import editing_open, voting_open
 from codesign.store import Session
 from codesign.taxonomy import KINDS, categories, category
 
@@ -55,10 +59,18 @@ class Owner(Protocol):
     name: str
 
 
-def run_editor(session: Session, team: Owner) -> None:
-    """Edit ``team``'s concept in ``session`` (``team`` has ``id`` and ``name``)."""
+def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
+    """Edit ``team``'s concept in ``session`` (``team`` has ``id`` and ``name``).
+
+    ``in_room``: the workshop's rounds apply (a team's tablet): editing locks outside sketch
+    rounds, the vote panel opens in vote rounds, the tablet reports it is connected.
+    """
     the_site = site(session.site)
     frame = the_site.frame
+    rounds = store().load_rounds(session.id)
+    now = time.time()
+    locked = in_room and not editing_open(rounds, now)
+    voting = in_room and voting_open(rounds, now)
     state_key = f"editor:{session.id}:{team.id}"
     if state_key not in st.session_state:
         latest = store().load_latest(session.id, team.id) or Concept(site=session.site, team=team.id)
@@ -83,8 +95,11 @@ def run_editor(session: Session, team: Owner) -> None:
         editor.status = ("saved", saved.version, saved.saved_at)
 
     def commit(new: Concept) -> None:
-        """Make ``new`` the concept (undoable) and save it."""
+        """Make ``new`` the concept (undoable) and save it (unless the facilitator closed editing)."""
         if new.same_content(editor.concept):
+            return
+        if in_room and not editing_open(store().load_rounds(session.id), time.time()):
+            editor.messages = (("error", t("room.locked_save")),)
             return
         editor.undo.append(editor.concept)
         del editor.undo[:-50]
@@ -181,11 +196,20 @@ def run_editor(session: Session, team: Owner) -> None:
             )
 
     # ------------------------------------------------------------------ map and palette
+    if in_room:
+        countdown(rounds)
+        watch(lambda: room_fingerprint(session.id), room_fingerprint(session.id), heartbeat=(session.id, team.id))
+        if locked:
+            with st.container(key="locked"):
+                st.info(t("room.locked", round=rounds.round.name if rounds.round else ""), icon="🔒")
     map_key = f"map:{session.id}:{team.id}"
     map_col, palette_col = st.columns([5, 3], gap="small")
     with palette_col, st.container(key="palette"):
-        st.markdown(t("sketch.how_to"))
-        for kind in KINDS:
+        if voting:
+            vote_panel(session, team)
+        elif not locked:
+            st.markdown(t("sketch.how_to"))
+        for kind in KINDS if not (locked or voting) else ():
             st.pills(
                 t(f"kind.{kind}"),
                 [c.id for c in categories(kind)],
@@ -196,7 +220,7 @@ def run_editor(session: Session, team: Owner) -> None:
             )
     with map_col:
         streamlit_folium.st_folium(
-            sketch_map(the_site, lang(), context=site_context(the_site.id)),
+            sketch_map(the_site, lang(), context=site_context(the_site.id), editable=not locked),
             key=map_key,
             feature_group_to_add=concept_layer(editor.concept, lang()),
             returned_objects=["all_drawings"],
@@ -204,7 +228,7 @@ def run_editor(session: Session, team: Owner) -> None:
             height=620,
             on_change=on_map_change,
         )
-        st.button(t("sketch.undo"), on_click=do_undo, disabled=not editor.undo, key="undo", icon="↩️")
+        st.button(t("sketch.undo"), on_click=do_undo, disabled=locked or not editor.undo, key="undo", icon="↩️")
 
     # ------------------------------------------------------------------ figures
     figures = concept_figures(editor.concept, frame)
@@ -255,7 +279,7 @@ def run_editor(session: Session, team: Owner) -> None:
                 )
                 new_label = st.text_input(t("feature.label"), value=feature.label, max_chars=MAX_LABEL)
                 new_note = st.text_area(t("feature.note"), value=feature.note, max_chars=MAX_NOTE, height=80)
-                if st.form_submit_button(t("feature.apply"), type="primary"):
+                if st.form_submit_button(t("feature.apply"), type="primary", disabled=locked):
                     try:
                         commit(
                             edit_feature(
@@ -265,7 +289,7 @@ def run_editor(session: Session, team: Owner) -> None:
                         st.rerun()
                     except CodesignError as err:
                         st.error(error_text(err))
-            if st.button(t("feature.delete"), key=f"delete_{chosen}", icon="🗑️"):
+            if st.button(t("feature.delete"), key=f"delete_{chosen}", icon="🗑️", disabled=locked):
                 commit(delete_feature(editor.concept, chosen))
                 st.rerun()
 
@@ -276,7 +300,7 @@ def run_editor(session: Session, team: Owner) -> None:
         description = st.text_area(
             t("concept.description"), value=editor.concept.description, max_chars=MAX_DESCRIPTION, height=120
         )
-        if st.form_submit_button(t("concept.save"), type="primary"):
+        if st.form_submit_button(t("concept.save"), type="primary", disabled=locked):
             commit(edit_metadata(editor.concept, title=title, description=description))
             st.rerun()
 
@@ -295,7 +319,7 @@ def run_editor(session: Session, team: Owner) -> None:
             )
             show, restore = st.columns(2)
             preview = show.toggle(t("versions.show"), key="version_preview")
-            if restore.button(t("versions.restore"), key="restore", icon="⏪"):
+            if restore.button(t("versions.restore"), key="restore", icon="⏪", disabled=locked):
                 try:
                     commit(store().load_version(session.id, team.id, pick))
                     st.rerun()

@@ -21,17 +21,32 @@ from typing import Any, Literal
 
 from codesign.errors import VoteRefused
 
-__all__ = ["Vote", "VotingRules", "cast", "dots_left", "retract", "tally", "votes_from_json", "votes_to_json"]
+__all__ = [
+    "Vote",
+    "VotingRules",
+    "cast",
+    "dots_left",
+    "retract",
+    "tally",
+    "team_letter",
+    "votes_from_json",
+    "votes_to_json",
+]
 
 MAX_PARTICIPANTS = 50
 
 
 @dataclass(frozen=True)
 class VotingRules:
-    """How many dots each voter has, and whether voters are teams or participants."""
+    """How many dots each voter has, and who votes (teams or participants).
+
+    ``anonymous`` also asks every screen to show teams as A, B, C.
+    """
 
     dots: int = 3
     mode: Literal["team", "participant"] = "team"
+    #: Show teams as A, B, C ... in the gallery and when voting, for a fair discussion.
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,3 +116,17 @@ def votes_from_json(data: dict[str, Any]) -> tuple[VotingRules, tuple[Vote, ...]
     """Read what :func:`votes_to_json` wrote."""
     rules = VotingRules(**data.get("rules", {}))
     return rules, tuple(Vote(**v) for v in data.get("votes", []))
+
+
+def team_letter(index: int) -> str:
+    """A, B, ..., Z, AA, AB ... for the team at ``index`` (0-based), for anonymous display.
+
+    >>> team_letter(0), team_letter(25), team_letter(26)
+    ('A', 'Z', 'AA')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

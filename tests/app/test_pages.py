@@ -250,3 +250,49 @@ def test_starting_the_joint_vision_saves_it(tmp_path, monkeypatch):
     assert any(f.kind == "zone" for f in vision.features)
     at = run_page("vision.py", "kk", state={"facilitator": True, "current_session": session.id})
     assert not at.exception
+
+
+@pytest.mark.parametrize("view", ["join", "rounds", "gallery", "votes"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_projector_views(tmp_path, monkeypatch, lang, view):
+    from codesign.demo import ensure_demo_session
+    from codesign.store import FileStore
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    session = ensure_demo_session(FileStore(tmp_path))
+    at = run_page(
+        "projector.py", lang, state={"facilitator": True, "current_session": session.id, "projector_view": view}
+    )
+    assert not at.exception
+
+
+def test_projector_rounds_control_the_tablets(workshop):
+    from codesign.store import FileStore  # noqa: F401
+
+    store, session = workshop
+    at = run_page(
+        "projector.py", "en", state={"facilitator": True, "current_session": session.id, "projector_view": "rounds"}
+    )
+    at.text_area[0].input("Sketch 25 sketch\nVote 5 vote")
+    next(b for b in at.button if b.label == translate("projector.save_rounds", "en")).click().run()
+    assert [r.kind for r in store.load_rounds(session.id).plan.rounds] == ["sketch", "vote"]
+    at.button(key="start_round_0").click().run()
+    assert store.load_rounds(session.id).status == "running"
+    at.button(key="round_end").click().run()
+    assert store.load_rounds(session.id).status == "ended"
+    tablet = run_page("sketch.py", "en", params={"s": session.id, "t": session.teams[0].token})
+    assert not tablet.exception
+    assert translate("room.locked", "en", round="Sketch") in [i.value for i in tablet.info]
+
+
+def test_join_code_opens_the_teams_page(workshop):
+    from codesign.access import join_code
+
+    _, session = workshop
+    at = run_page("welcome.py", "ru")
+    at.text_input[0].input("zzz-zzz")
+    at.button[0].click().run()
+    assert at.error[0].value == translate("welcome.bad_code", "ru")
+    at.text_input[0].input(join_code(session.teams[1].token))
+    at.button[0].click().run()
+    assert not at.exception

@@ -1,0 +1,78 @@
+"""The room's rhythm on every screen: the current round and a live countdown.
+
+A watcher reruns the page when something it shows has changed elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Hashable
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from app_pages.common import store, t
+from codesign.presence import PresenceBoard
+from codesign.rounds import RoundState, effective_status, remaining
+
+#: How often open pages look for changes (seconds).
+WATCH_EVERY_S = 3
+
+
+@st.cache_resource
+def presence() -> PresenceBoard:
+    """One presence board per app process, shared by all browser sessions."""
+    return PresenceBoard()
+
+
+def countdown(state: RoundState, *, size: int = 40, key: str = "countdown") -> None:
+    """The current round's name and a ticking countdown (runs in the browser, no reruns)."""
+    if state.round is None:
+        return
+    now = time.time()
+    status = effective_status(state, now)
+    left = int(round(remaining(state, now)))
+    colour = "#b00020" if left <= 60 else "#111111"
+    label = {"running": "", "paused": t("room.paused"), "ended": t("room.ended")}.get(status, "")
+    name = json.dumps(state.round.name).replace("<", "\\u003c").replace(">", "\\u003e")  # inert in a script
+    running = "true" if status == "running" else "false"
+    components.html(
+        f"""<div style="font-family:system-ui,sans-serif;display:flex;align-items:baseline;gap:18px">
+<span style="font-size:{size * 0.55:.0f}px;color:#333" id="n"></span>
+<span id="c" style="font-size:{size}px;font-weight:700;color:{colour};font-variant-numeric:tabular-nums"></span>
+<span style="font-size:{size * 0.45:.0f}px;color:#b00020">{label}</span></div>
+<script>
+document.getElementById("n").textContent = {name};
+var end = Date.now() + {left} * 1000, running = {running}, left = {left};
+function show() {{
+  var s = running ? Math.max(0, Math.round((end - Date.now()) / 1000)) : left;
+  var m = Math.floor(s / 60), r = s % 60;
+  document.getElementById("c").textContent = m + ":" + (r < 10 ? "0" : "") + r;
+}}
+show(); if (running) {{ setInterval(show, 500); }}
+</script>""",
+        height=int(size * 1.5),
+    )
+
+
+def watch(fingerprint: Callable[[], Hashable], seen: Hashable, heartbeat: tuple[str, str] | None = None) -> None:
+    """Every few seconds, record the tablet's heartbeat and look for changes.
+
+    The whole page reruns when ``fingerprint()`` no longer equals what it showed (``seen``).
+    """
+
+    @st.fragment(run_every=WATCH_EVERY_S)
+    def _watch() -> None:
+        if heartbeat is not None:
+            presence().seen(heartbeat[0], heartbeat[1], time.time())
+        if fingerprint() != seen:
+            st.rerun(scope="app")
+
+    _watch()
+
+
+def room_fingerprint(session_id: str) -> Hashable:
+    """What changes the room's state for a page: the rounds, and whether time ran out."""
+    state = store().load_rounds(session_id)
+    return (state.current, state.status, state.started_at, state.extra_seconds, effective_status(state, time.time()))

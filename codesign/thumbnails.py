@@ -1,0 +1,121 @@
+"""Small SVG pictures of a concept on its site, for the live gallery (no map library needed).
+
+>>> from codesign.sites import load_site
+>>> from codesign.concepts import Concept
+>>> svg = concept_svg(Concept("aksu-city-square", "team-1"), load_site("aksu-city-square"))
+>>> svg.startswith("<svg") and "</svg>" in svg
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+from html import escape
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from codesign.concepts import Concept
+from codesign.sites import Site
+from codesign.taxonomy import category
+
+__all__ = ["concept_svg"]
+
+_CONTEXT_STYLE = {
+    "building": 'fill="#d9d0c9" stroke="#b3a89e" stroke-width="0.5"',
+    "water": 'fill="#aad3df" stroke="none"',
+    "street": 'fill="none" stroke="#ffffff" stroke-width="{street}" stroke-linecap="round"',
+}
+
+
+def _path(geom: BaseGeometry, to_px) -> str:
+    parts = []
+    for part in shapely.get_parts(geom):
+        if part.geom_type == "Polygon":
+            for ring in [part.exterior, *part.interiors]:
+                xy = to_px(np.asarray(ring.coords))
+                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
+        elif part.geom_type == "LineString":
+            xy = to_px(np.asarray(part.coords))
+            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy))
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Backdrop:
+    svg: str  # the site and its context, already drawn
+    minx: float
+    miny: float
+    scale: float
+    off_x: float
+    off_y: float
+    height: int
+
+    def to_px(self, coords: np.ndarray) -> np.ndarray:
+        return np.column_stack(
+            [
+                self.off_x + (coords[:, 0] - self.minx) * self.scale,
+                self.height - self.off_y - (coords[:, 1] - self.miny) * self.scale,
+            ]
+        )
+
+
+@cache
+def _backdrop(site: Site, width: int, height: int) -> _Backdrop:
+    """The site drawn once per size (the context layers never change)."""
+    frame = site.frame
+    minx, miny, maxx, maxy = frame.boundary.bounds
+    pad = 0.04 * max(maxx - minx, maxy - miny)
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    scale = min(width / (maxx - minx), height / (maxy - miny))
+    backdrop = _Backdrop(
+        "", minx, miny, scale, (width - (maxx - minx) * scale) / 2, (height - (maxy - miny) * scale) / 2, height
+    )
+    view = shapely.box(minx, miny, maxx, maxy)
+    out = [f'<rect width="{width}" height="{height}" fill="#f2efe9"/>']
+    for feature in site.context.get("features", []):
+        layer = (feature.get("properties") or {}).get("layer")
+        if layer not in _CONTEXT_STYLE:
+            continue
+        geom = shapely.intersection(frame.to_metric(shapely.geometry.shape(feature["geometry"])), view)
+        if not geom.is_empty:
+            style = _CONTEXT_STYLE[layer].format(street=max(1.0, 7 * scale))
+            out.append(f'<path d="{_path(geom, backdrop.to_px)}" {style}/>')
+    out.append(
+        f'<path d="{_path(frame.boundary, backdrop.to_px)}" fill="#dcebd0" stroke="#2d6a2d" '
+        f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+    )
+    return replace(backdrop, svg="".join(out))
+
+
+def concept_svg(concept: Concept, site: Site, width: int = 360, height: int = 260, title: str = "") -> str:
+    """The concept drawn over its site's boundary and context, fitted into ``width`` x ``height``.
+
+    ``title`` becomes the (escaped) SVG title, shown as a tooltip.
+    """
+    frame = site.frame
+    backdrop = _backdrop(site, width, height)
+    to_px = backdrop.to_px
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
+    if title:
+        out.append(f"<title>{escape(title)}</title>")
+    out.append(backdrop.svg)
+    for kind in ("zone", "path", "amenity"):
+        for f in concept.features:
+            if f.kind != kind:
+                continue
+            colour = category(f.category).colour
+            geom = frame.to_metric(f.geometry)
+            if kind == "zone":
+                out.append(f'<path d="{_path(geom, to_px)}" fill="{colour}" fill-opacity="0.8" stroke="{colour}"/>')
+            elif kind == "path":
+                out.append(f'<path d="{_path(geom, to_px)}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+            else:
+                ((x, y),) = to_px(np.asarray(geom.coords))
+                out.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+                )
+    out.append("</svg>")
+    return "".join(out)
