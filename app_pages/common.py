@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret
+from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, team_for_token
 from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.maps import context_geojson
@@ -179,16 +179,45 @@ def go_to(page: str, query_params: dict[str, str] | None = None) -> None:
         st.switch_page(page, query_params=query_params)
 
 
-def desk_page(title_key: str | None, picker_key: str) -> Session:
-    """Start a facilitator page: check the secret, show the title, pick the session.
+def link_still_valid(session_id: str, team: object) -> bool:
+    """Whether a team page's token still opens its team (the facilitator may have reissued it)."""
+    token = getattr(team, "token", None)
+    if token is None:
+        return True  # not a team link (the facilitator's joint vision)
+    try:
+        return team_for_token(store().load_session(session_id), token).id == team.id
+    except CodesignError:
+        return False
 
-    Stops the page (with a message) for anyone else, or when there is no session yet.
+
+def reviewer_session() -> str | None:
+    """The session this browser may review read-only (from a reviewer link), if any."""
+    return st.session_state.get("reviewer")
+
+
+def can_change() -> bool:
+    """Whether this browser may change things on desk pages (the facilitator only)."""
+    return is_facilitator()
+
+
+def desk_page(title_key: str | None, picker_key: str, *, reviewer_ok: bool = False) -> Session:
+    """Start a desk page: check who is asking, show the title, pick the session.
+
+    The facilitator picks any session; a reviewer (read-only link) sees only the session
+    of the link, and only on pages with ``reviewer_ok``. Anyone else is stopped.
     """
-    if not is_facilitator():
+    reviewing = reviewer_session() if reviewer_ok and not is_facilitator() else None
+    if not is_facilitator() and reviewing is None:
         st.error(t("error.access_denied"))
         st.stop()
     if title_key:
         st.title(t(title_key))
+    if reviewing is not None:
+        try:
+            return store().load_session(reviewing)
+        except CodesignError:
+            st.error(t("error.access_denied"))
+            st.stop()
     session = session_picker(picker_key)
     if session is None:
         st.stop()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import shapely
 import streamlit as st
 
-from app_pages.common import desk_page, error_text, go_to, lang, legend, md, num, site, store, t, view_map
+from app_pages.common import can_change, desk_page, error_text, go_to, lang, legend, md, num, site, store, t, view_map
 from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
 from codesign.maps import Styled, styled_layer
 from codesign.store import PLAN_OWNER, VISION_OWNER, Session
 from codesign.taxonomy import categories, category
 
-session = desk_page("consensus.title", "consensus_session")
+session = desk_page("consensus.title", "consensus_session", reviewer_ok=True)
 the_site = site(session.site)
 controls = st.columns([2, 1, 1])
 threshold = controls[0].slider(t("consensus.threshold"), 0.3, 1.0, 0.5, 0.05, help=t("consensus.threshold_help"))
@@ -123,7 +123,7 @@ def show(session: Session) -> None:
     ]
     st.markdown(f"#### {t('consensus.k_table')}")
     st.table(rows)
-    if st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
+    if can_change() and st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
         vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
         try:
             store().save_concept(session.id, VISION_OWNER, vision, store().latest_version(session.id, VISION_OWNER))

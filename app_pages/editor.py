@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import streamlit as st
 import streamlit_folium
 
-from app_pages.common import error_text, lang, md, num, site, site_context, store, t, view_map
+from app_pages.common import error_text, lang, link_still_valid, md, num, site, site_context, store, t, view_map
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.concepts import (
@@ -97,6 +97,9 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     def commit(new: Concept) -> None:
         """Make ``new`` the concept (undoable) and save it (unless the facilitator closed editing)."""
         if new.same_content(editor.concept):
+            return
+        if in_room and not link_still_valid(session.id, team):
+            editor.messages = (("error", t("sketch.link_revoked")),)
             return
         if in_room and not editing_open(store().load_rounds(session.id), time.time()):
             editor.messages = (("error", t("room.locked_save")),)

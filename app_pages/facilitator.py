@@ -8,7 +8,7 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, num, session_picker, site, store, t
-from codesign.access import join_link
+from codesign.access import join_code, join_link, review_link
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
 from codesign.sites import list_sites
@@ -46,9 +46,36 @@ if the_site.illustrative or session.illustrative:
 
 st.subheader(t("facilitator.join_links"))
 st.caption(t("facilitator.join_help", url=base_url()))
+
+
+def reissue(who: str) -> None:
+    store().reissue_token(session.id, who)
+    st.session_state.reissued = who
+
+
+if "reissued" in st.session_state:
+    st.success(t("facilitator.reissued"))
+    del st.session_state["reissued"]
 for team in session.teams:
-    st.html(f"<span style='color:{team.colour};font-size:1.4em'>●</span> <b>{html.escape(team.name)}</b>")
+    name_col, button_col = st.columns([4, 1], vertical_alignment="center")
+    name_col.html(
+        f"<span style='color:{team.colour};font-size:1.4em'>●</span> <b>{html.escape(team.name)}</b>"
+        f" · <code>{join_code(team.token)}</code>"
+    )
+    button_col.button(
+        t("facilitator.reissue"),
+        key=f"reissue_{team.id}",
+        on_click=reissue,
+        args=(team.id,),
+        help=t("facilitator.reissue_help"),
+    )
     st.code(join_link(base_url(), session.id, team.token), language=None)
+
+st.subheader(t("facilitator.review_link"))
+st.caption(t("facilitator.review_help"))
+if session.review_token:
+    st.code(review_link(base_url(), session.id, session.review_token), language=None)
+st.button(t("facilitator.reissue_review"), key="reissue_reviewer", on_click=reissue, args=("reviewer",))
 
 
 @st.fragment(run_every=5)

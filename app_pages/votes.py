@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from app_pages.common import error_text, lang, md, num, site, store, t
-from codesign.errors import CodesignError
+from app_pages.common import error_text, lang, link_still_valid, md, num, site, store, t
+from codesign.errors import AccessDenied, CodesignError
 from codesign.rounds import voting_open
 from codesign.store import Session
 from codesign.taxonomy import category
@@ -60,6 +60,8 @@ def vote_panel(session: Session, team: object) -> None:
                         change = retract if has else cast
 
                         def apply(pair, change=change, target=(other.id, f.id)):
+                            if not link_still_valid(session.id, team):
+                                raise AccessDenied()
                             is_open = voting_open(store().load_rounds(session.id), time.time())
                             vote = Vote(team.id, participant, *target)
                             return pair[0], change(pair[1], vote, pair[0], is_open=is_open)

@@ -29,8 +29,10 @@ __all__ = [
     "facilitator_link",
     "facilitator_secret",
     "is_facilitator",
+    "is_reviewer",
     "join_code",
     "join_link",
+    "review_link",
     "team_for_code",
     "team_for_token",
 ]
@@ -112,6 +114,20 @@ def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team
             if hmac.compare_digest(join_code(team.token).replace("-", ""), wanted):
                 return session, team
     raise AccessDenied()
+
+
+def is_reviewer(session: Session, token: str | None) -> bool:
+    """Whether ``token`` is this session's read-only reviewer token (constant-time)."""
+    return (
+        bool(token)
+        and bool(session.review_token)
+        and hmac.compare_digest(str(token).encode(), session.review_token.encode())
+    )
+
+
+def review_link(base_url: str, session_id: str, token: str) -> str:
+    """The read-only link for the architecture department (comparison, consensus, report)."""
+    return f"{base_url.rstrip('/')}/compare?{urlencode({'s': session_id, 'r': token})}"
 
 
 def facilitator_link(base_url: str, secret: str) -> str:

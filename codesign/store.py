@@ -88,6 +88,8 @@ class Session:
     created_at: str
     teams: tuple[Team, ...] = ()
     illustrative: bool = False
+    #: The secret in the read-only link for the architecture department ("" = none issued).
+    review_token: str = ""
 
     def team(self, team_id: str) -> Team:
         """The team with that id."""
@@ -216,6 +218,7 @@ class FileStore:
             created_at=self._now().isoformat(timespec="seconds"),
             teams=tuple(team_list),
             illustrative=illustrative,
+            review_token=secrets.token_urlsafe(16),
         )
         folder = self._session_dir(session.id)
         try:
@@ -252,6 +255,19 @@ class FileStore:
         """Rewrite session metadata (title, teams) under the session lock."""
         with self._locked(session.id) as folder:
             _write_atomic(folder / "session.json", _dump(asdict(session)))
+
+    def reissue_token(self, session_id: str, who: str) -> Session:
+        """Give a team (its id) or the reviewers (``"reviewer"``) a new link; the old one stops working."""
+        with self._locked(session_id) as folder:
+            session = self.load_session(session_id)
+            if who == "reviewer":
+                session = replace(session, review_token=secrets.token_urlsafe(16))
+            else:
+                session.team(who)
+                teams = tuple(replace(t, token=secrets.token_urlsafe(16)) if t.id == who else t for t in session.teams)
+                session = replace(session, teams=teams)
+            _write_atomic(folder / "session.json", _dump(asdict(session)))
+            return session
 
     # ------------------------------------------------------------------ rounds and votes
     def _read_json(self, session_id: str, name: str) -> dict[str, Any] | None:

@@ -82,9 +82,10 @@ def test_facilitator_page_lists_the_join_links(workshop, lang):
     at = run_page("facilitator.py", lang, state={"facilitator": True})
     assert not at.exception
     codes = [c.value for c in at.code]
-    assert len(codes) == 2
-    for team, code in zip(session.teams, codes, strict=True):
+    assert len(codes) == 3
+    for team, code in zip(session.teams, codes[:2], strict=True):
         assert code.endswith(f"/sketch?s={session.id}&t={team.token}")
+    assert codes[2].endswith(f"/compare?s={session.id}&r={session.review_token}")
 
 
 def test_facilitator_page_refuses_without_the_secret(workshop):
