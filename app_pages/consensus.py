@@ -6,11 +6,13 @@ import shapely
 import streamlit as st
 
 from app_pages.common import can_change, desk_page, error_text, go_to, lang, legend, md, num, site, store, t, view_map
+from app_pages.votes import display_names
 from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
 from codesign.maps import Styled, styled_layer
 from codesign.store import PLAN_OWNER, VISION_OWNER, Session
 from codesign.taxonomy import categories, category
+from codesign.votes import tally
 
 session = desk_page("consensus.title", "consensus_session", reviewer_ok=True)
 the_site = site(session.site)
@@ -123,6 +125,7 @@ def show(session: Session) -> None:
     ]
     st.markdown(f"#### {t('consensus.k_table')}")
     st.table(rows)
+    show_votes(session)
     if can_change() and st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
         vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
         try:
@@ -131,6 +134,36 @@ def show(session: Session) -> None:
             go_to("app_pages/vision.py")
         except CodesignError as err:
             st.error(error_text(err))
+
+
+def show_votes(session: Session) -> None:
+    """Support by dot votes: the shapes the room put most dots on."""
+    rules, votes = store().load_votes(session.id)
+    if not votes:
+        return
+    names = display_names(session, rules)
+    concepts = {team.id: store().load_latest(session.id, team.id) for team in session.teams}
+    rows = []
+    for (owner, feature_id), dots in list(tally(votes).items())[:12]:
+        concept = concepts.get(owner)
+        try:
+            feature = concept.feature(feature_id) if concept else None
+        except CodesignError:
+            feature = None
+        what = (
+            category(feature.category).label(lang()) + (f" · {md(feature.label)}" if feature.label else "")
+            if feature
+            else feature_id
+        )
+        rows.append(
+            {
+                t("facilitator.team"): md(names.get(owner, owner)),
+                t("projector.shape"): what,
+                t("projector.dots_col"): dots,
+            }
+        )
+    st.markdown(f"#### {t('consensus.votes', count=len(votes))}")
+    st.table(rows)
 
 
 @st.fragment(run_every=5)

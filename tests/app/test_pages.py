@@ -297,3 +297,19 @@ def test_join_code_opens_the_teams_page(workshop):
     at.text_input[0].input(join_code(session.teams[1].token))
     at.button[0].click().run()
     assert not at.exception
+
+
+def test_consensus_page_shows_support_by_votes(tmp_path, monkeypatch):
+    from codesign.demo import ensure_demo_session
+    from codesign.store import FileStore
+    from codesign.votes import Vote, VotingRules, cast
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    store = FileStore(tmp_path)
+    session = ensure_demo_session(store)
+    store.update_votes(session.id, lambda rv: (VotingRules(), cast((), Vote("team-1", "", "team-2", "f1"),
+                                                                   VotingRules(), is_open=True)))
+    at = run_page("consensus.py", "en", state={"facilitator": True, "current_session": session.id,
+                                               "consensus_live": False})
+    assert not at.exception
+    assert f"#### {translate('consensus.votes', 'en', count=1)}" in [m.value for m in at.markdown]
