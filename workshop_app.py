@@ -44,12 +44,14 @@ if common.is_facilitator():
         st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare"),
         st.Page("app_pages/consensus.py", title=common.t("nav.consensus"), icon="🤝", url_path="consensus"),
         st.Page("app_pages/vision.py", title=common.t("nav.vision"), icon="🌟", url_path="vision"),
+        st.Page("app_pages/report.py", title=common.t("nav.report"), icon="📄", url_path="report"),
         sketch,
     ]
 elif common.reviewer_session():
     pages = [
         st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare", default=True),
         st.Page("app_pages/consensus.py", title=common.t("nav.consensus"), icon="🤝", url_path="consensus"),
+        st.Page("app_pages/report.py", title=common.t("nav.report"), icon="📄", url_path="report"),
     ]
 else:
     pages = [st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True), sketch]

@@ -22,7 +22,7 @@ DOWNLOADS = {
     "csv": ("-tables-csv.zip", "application/zip"),
 }
 
-session = desk_page("report.title", "report_session")
+session = desk_page("report.title", "report_session", reviewer_ok=True)
 
 
 def saved_versions(session: Session) -> tuple[tuple[str, int], ...]:

@@ -10,9 +10,13 @@
     python -m codesign import site SITE_ID FILE [--name-ru ...] [--name-kk ...] [--name-en ...] [--where KEY=VALUE]
     python -m codesign compare SESSION --team TEAM [--against plan|vision|TEAM] [--distance 10] [--json]
     python -m codesign consensus SESSION [--threshold 0.5] [--with-plan] [--distance 12] [--json]
+    python -m codesign report SESSION --lang ru|kk|en [--paper a4|a3] --out report.pdf
+    python -m codesign export SESSION --format gpkg|dxf|geojson|csv --out PATH
 
 ``compare`` and ``consensus`` print a readable summary (sentences in ``--lang``) or, with
 ``--json``, the documented JSON (docs/compare-format.md, docs/consensus-format.md).
+``report`` writes the comparison report (PDF) and ``export`` the files for the architecture
+department (GeoPackage, DXF, zipped GeoJSON or zipped CSV tables).
 
 The sessions folder is ``CODESIGN_SESSIONS_DIR`` (default ``sessions/``); links use
 ``--base-url`` or ``CODESIGN_BASE_URL`` (default http://localhost:8501).
@@ -95,7 +99,29 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", default=None)
     _import_parser(sub)
     _analysis_parser(sub)
+    _report_parser(sub)
     return parser
+
+
+def _report_parser(sub: argparse._SubParsersAction) -> None:
+    from codesign.export import EXPORT_FORMATS
+    from codesign.report import PAPER_SIZES_MM
+
+    report = sub.add_parser("report", help="write the comparison report as a PDF (landscape, ru/kk/en)")
+    report.add_argument("session")
+    # SUPPRESS: "--lang" given before the command (as for the others) is not overwritten
+    report.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language of the report")
+    report.add_argument("--paper", choices=tuple(PAPER_SIZES_MM), default="a4", help="paper size (default a4)")
+    report.add_argument("--out", required=True, help="the PDF file to write")
+    export = sub.add_parser("export", help="write GIS/CAD/table files for the architecture department")
+    export.add_argument("session")
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="gpkg (GeoPackage), dxf (AutoCAD, UTM metres), geojson (zip of layers), csv (zip of tables)",
+    )
+    export.add_argument("--out", required=True, help="the file to write")
 
 
 def _positive_metres(text: str) -> float:
@@ -232,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _compare(args, store)
         elif args.command == "consensus":
             _consensus(args, store)
+        elif args.command == "report":
+            _report(args, store)
+        elif args.command == "export":
+            _export(args, store)
     except CodesignError as err:
         print(f"error: {translate(err.key, args.lang, **err.params)}", file=sys.stderr)
         return 2
@@ -564,6 +594,42 @@ def _print_consensus(result: Consensus, session: Session, plan: Concept | None, 
         print("Main points:")
         for notice in sentences:
             print(f"  - {describe_finding(notice, lang)}")
+
+
+def _report(args: argparse.Namespace, store: FileStore) -> None:
+    """``report``: the session's comparison report as a PDF file."""
+    import time
+
+    from codesign.report import build_report
+
+    started = time.perf_counter()
+    _check_writable(args.out)
+    pdf = build_report(store, args.session, args.lang, args.paper)
+    _write_out(args.out, pdf)
+    print(f"Report written to {args.out}: {len(pdf) / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s.")
+
+
+def _export(args: argparse.Namespace, store: FileStore) -> None:
+    """``export``: one file (GeoPackage, DXF, zipped GeoJSON or zipped CSV) for the session."""
+    from codesign.export import export_to
+
+    _check_writable(args.out)
+    data = export_to(args.format, store, args.session)
+    _write_out(args.out, data)
+    print(f"{args.format} export written to {args.out}: {len(data) / 1e3:.0f} KB.")
+
+
+def _check_writable(path: str) -> None:
+    """Refuse before the work when the file's folder does not exist."""
+    if not Path(path).resolve().parent.is_dir():
+        raise CodesignError("report.cannot_write", file=path, reason="no such folder")
+
+
+def _write_out(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as err:
+        raise CodesignError("report.cannot_write", file=path, reason=err.strerror or str(err)) from None
 
 
 def _run(args: argparse.Namespace, store: FileStore, base_url: str) -> int:

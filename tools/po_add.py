@@ -22,7 +22,10 @@ def add(key: str, texts: dict[str, str]) -> None:
         path = CATALOGUES / f"{lang}.po"
         with open(path, "rb") as handle:
             catalog = read_po(handle, locale=lang)
-        catalog.add(key, text)
+        if key in catalog:
+            catalog[key].string = text  # replace: Catalog.add keeps the old text of an existing key
+        else:
+            catalog.add(key, text)
         with open(path, "wb") as handle:
             write_po(handle, catalog, width=0, omit_header=False, sort_output=False)
 
