@@ -60,6 +60,7 @@ from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.sites import Site, load_site
 from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session, Team
 from codesign.taxonomy import categories, category
+from codesign.votes import tally
 
 __all__ = [
     "FONT_BOLD",
@@ -178,6 +179,8 @@ class SessionAnalysis:
     plan_map: Mapping[str, BaseGeometry]  # the plan's categorical map (metres)
     asks: tuple[Place, ...]
     agreements: tuple[Place, ...]
+    #: Dot votes: ((team id, feature id), dots), most first; empty when nobody voted.
+    votes: tuple[tuple[tuple[str, str], int], ...] = ()
 
     @property
     def frame(self) -> MetricFrame:
@@ -246,8 +249,20 @@ def analyse_session(
     plan_map = categorical_map(plan, frame) if plan is not None else {}
     asks = agreed_places(consensus, plan_map, lacking=True) if plan is not None else ()
     agreements = agreed_places(consensus, plan_map, lacking=False) if plan is not None else ()
+    _, dots = store.load_votes(session.id)
     return SessionAnalysis(
-        session, site, teams, plan, vision, figures, comparisons, consensus, plan_map, asks, agreements
+        session,
+        site,
+        teams,
+        plan,
+        vision,
+        figures,
+        comparisons,
+        consensus,
+        plan_map,
+        asks,
+        agreements,
+        tuple(tally(dots).items()),
     )
 
 
@@ -1085,6 +1100,7 @@ class _Report:
         for team, concept in self.a.teams:
             self.comparison_pages(team.id, concept)
         self.consensus_pages()
+        self.votes_page()
         if self.a.vision is not None:
             self.concept_pages(VISION_OWNER, self.a.vision, None)
             self.comparison_pages(VISION_OWNER, self.a.vision)
@@ -1427,6 +1443,31 @@ class _Report:
                 (3, 1, 1),
                 width=pdf.epw * 0.6,
             )
+
+    def votes_page(self) -> None:
+        """Support by dot votes: the shapes the room put most dots on."""
+        if not self.a.votes:
+            return
+        pdf = self.pdf
+        concepts = {team.id: concept for team, concept in self.a.teams}
+        rows = []
+        for (owner, feature_id), dots in self.a.votes[:25]:
+            what = feature_id
+            concept = concepts.get(owner)
+            if concept is not None:
+                try:
+                    feature = concept.feature(feature_id)
+                    what = f"{feature_id} · {self.label(feature.category)}" + (
+                        f" · {feature.label}" if feature.label else ""
+                    )
+                except CodesignError:
+                    pass
+            rows.append([self.name(owner), what, format_number(dots, self.lang, 0)])
+        pdf.gap(4)
+        pdf.subheading(self.t("consensus.votes", count=sum(d for _, d in self.a.votes)))
+        pdf.table(
+            [self.t("facilitator.team"), self.t("projector.shape"), self.t("projector.dots_col")], rows, (1.4, 2.6, 0.6)
+        )
 
     def consensus_pages(self) -> None:
         a, pdf, lang = self.a, self.pdf, self.lang

@@ -257,3 +257,23 @@ def test_cli_writes_an_a3_report_and_refuses_in_the_language(built, tmp_path, mo
     assert translate("error.session_not_found", "ru", session_id="nope") in capsys.readouterr().err
     assert main(["report", session_id, "--lang", "en", "--out", str(tmp_path / "missing" / "r.pdf")]) == 2
     assert "Cannot write" in capsys.readouterr().err
+
+
+def test_the_report_shows_support_by_votes(tmp_path):
+    from pypdf import PdfReader
+
+    from codesign.demo import ensure_demo_session
+    from codesign.report import build_report
+    from codesign.store import FileStore
+    from codesign.votes import Vote, VotingRules, cast
+
+    store = FileStore(tmp_path)
+    session = ensure_demo_session(store)
+    store.update_votes(session.id, lambda rv: (VotingRules(), cast(cast((), Vote("team-1", "", "team-2", "f1"),
+                                                                        VotingRules(), is_open=True),
+                                                                   Vote("team-1", "", "team-2", "f1"),
+                                                                   VotingRules(), is_open=True)))
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report(store, session.id, "en"))).pages)
+    assert "Support by votes (2 dots)" in text
