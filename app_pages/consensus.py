@@ -6,7 +6,7 @@ import shapely
 import streamlit as st
 
 from app_pages.common import can_change, desk_page, error_text, go_to, lang, legend, md, num, site, store, t, view_map
-from app_pages.votes import display_names
+from app_pages.votes import display_names, target_label
 from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
 from codesign.maps import Styled, styled_layer
@@ -142,26 +142,14 @@ def show_votes(session: Session) -> None:
     if not votes:
         return
     names = display_names(session, rules)
-    concepts = {team.id: store().load_latest(session.id, team.id) for team in session.teams}
-    rows = []
-    for (owner, feature_id), dots in list(tally(votes).items())[:12]:
-        concept = concepts.get(owner)
-        try:
-            feature = concept.feature(feature_id) if concept else None
-        except CodesignError:
-            feature = None
-        what = (
-            category(feature.category).label(lang()) + (f" · {md(feature.label)}" if feature.label else "")
-            if feature
-            else feature_id
-        )
-        rows.append(
-            {
-                t("facilitator.team"): md(names.get(owner, owner)),
-                t("projector.shape"): what,
-                t("projector.dots_col"): dots,
-            }
-        )
+    rows = [
+        {
+            t("facilitator.team"): md(names.get(owner, owner)),
+            t("projector.shape"): target_label(session, owner, fid),
+            t("projector.dots_col"): dots,
+        }
+        for (owner, fid), dots in list(tally(votes).items())[:12]
+    ]
     st.markdown(f"#### {t('consensus.votes', count=len(votes))}")
     st.table(rows)
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages.common import base_url, desk_page, error_text, lang, md, num, site, store, t
 from app_pages.room import countdown, presence, room_fingerprint, watch
-from app_pages.votes import display_names
+from app_pages.votes import display_names, target_label
 from codesign.access import join_code, join_link
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
@@ -187,16 +187,7 @@ def votes_view(session: Session) -> None:
     st.markdown(f"### {t('projector.tally', count=len(votes))}")
     rows = []
     for (owner, feature_id), dots_count in counts.items():
-        concept = store().load_latest(session.id, owner)
-        label = feature_id
-        if concept is not None:
-            try:
-                f = concept.feature(feature_id)
-                label = f"{category(f.category).icon} {category(f.category).label(lang())}" + (
-                    f" · {md(f.label)}" if f.label else ""
-                )
-            except CodesignError:
-                pass
+        label = target_label(session, owner, feature_id)
         rows.append(
             {
                 t("facilitator.team"): md(names.get(owner, owner)),

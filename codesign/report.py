@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import textwrap
@@ -60,7 +61,7 @@ from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.sites import Site, load_site
 from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session, Team
 from codesign.taxonomy import categories, category
-from codesign.votes import tally
+from codesign.votes import CONSENSUS_TARGET, tally
 
 __all__ = [
     "FONT_BOLD",
@@ -1452,17 +1453,18 @@ class _Report:
         concepts = {team.id: concept for team, concept in self.a.teams}
         rows = []
         for (owner, feature_id), dots in self.a.votes[:25]:
-            what = feature_id
-            concept = concepts.get(owner)
-            if concept is not None:
-                try:
-                    feature = concept.feature(feature_id)
-                    what = f"{feature_id} · {self.label(feature.category)}" + (
-                        f" · {feature.label}" if feature.label else ""
-                    )
-                except CodesignError:
-                    pass
-            rows.append([self.name(owner), what, format_number(dots, self.lang, 0)])
+            if owner == CONSENSUS_TARGET:
+                who, what = self.t("votes.consensus"), self.t("votes.agreed_area", category=self.label(feature_id))
+            else:
+                who, what = self.name(owner), feature_id
+                concept = concepts.get(owner)
+                with contextlib.suppress(CodesignError):
+                    feature = concept.feature(feature_id) if concept is not None else None
+                    if feature is not None:
+                        what = f"{feature_id} · {self.label(feature.category)}" + (
+                            f" · {feature.label}" if feature.label else ""
+                        )
+            rows.append([who, what, format_number(dots, self.lang, 0)])
         pdf.gap(4)
         pdf.subheading(self.t("consensus.votes", count=sum(d for _, d in self.a.votes)))
         pdf.table(

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from codesign.errors import VoteRefused
 
 __all__ = [
+    "CONSENSUS_TARGET",
     "Vote",
     "VotingRules",
     "cast",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 MAX_PARTICIPANTS = 50
+#: ``target_owner`` of a dot put on the area the teams agree on for one category
+#: (``target_feature`` is then the category id); it belongs to no team, so anyone may vote.
+CONSENSUS_TARGET = "consensus"
 
 
 @dataclass(frozen=True)

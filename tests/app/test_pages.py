@@ -313,3 +313,21 @@ def test_consensus_page_shows_support_by_votes(tmp_path, monkeypatch):
                                                "consensus_live": False})
     assert not at.exception
     assert f"#### {translate('consensus.votes', 'en', count=1)}" in [m.value for m in at.markdown]
+
+
+def test_tablet_vote_panel_offers_other_teams_and_agreed_areas(tmp_path, monkeypatch):
+    from codesign.demo import ensure_demo_session
+    from codesign.rounds import Round, RoundPlan, RoundState, start
+    from codesign.store import FileStore
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    store = FileStore(tmp_path)
+    session = ensure_demo_session(store)
+    plan = RoundPlan((Round("Vote", 5, "vote"),))
+    store.update_rounds(session.id, lambda s: start(RoundState(plan), 0, now=__import__("time").time()))
+    at = run_page("sketch.py", "en", params={"s": session.id, "t": session.teams[0].token})
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert translate("votes.team", "en", name=session.teams[1].name) in labels
+    assert translate("votes.consensus", "en") in labels
+    assert translate("votes.team", "en", name=session.teams[0].name) not in labels  # not its own work

@@ -269,11 +269,12 @@ def test_the_report_shows_support_by_votes(tmp_path):
 
     store = FileStore(tmp_path)
     session = ensure_demo_session(store)
-    store.update_votes(session.id, lambda rv: (VotingRules(), cast(cast((), Vote("team-1", "", "team-2", "f1"),
-                                                                        VotingRules(), is_open=True),
-                                                                   Vote("team-1", "", "team-2", "f1"),
-                                                                   VotingRules(), is_open=True)))
+    rules = VotingRules()
+    votes = cast((), Vote("team-1", "", "team-2", "f1"), rules, is_open=True)
+    votes = cast(votes, Vote("team-2", "", "consensus", "plaza"), rules, is_open=True)
+    store.update_votes(session.id, lambda rv: (rules, votes))
     import io
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report(store, session.id, "en"))).pages)
     assert "Support by votes (2 dots)" in text
+    assert "Agreed area: “Plaza / event space”" in text

@@ -147,3 +147,11 @@ def test_join_codes_are_short_and_find_their_team(store):
     assert team_for_code([session], code.lower().replace("-", " "))[1].id == "team-2"
     with pytest.raises(AccessDenied):
         team_for_code([session], "AAA-AAA")
+
+
+def test_anyone_may_vote_on_an_agreed_area():
+    from codesign.votes import CONSENSUS_TARGET
+
+    votes = cast((), Vote("team-1", "", CONSENSUS_TARGET, "playground"), RULES, is_open=True)
+    votes = cast(votes, Vote("team-2", "", CONSENSUS_TARGET, "playground"), RULES, is_open=True)
+    assert tally(votes) == {(CONSENSUS_TARGET, "playground"): 2}
