@@ -201,7 +201,6 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     # ------------------------------------------------------------------ map and palette
     if in_room:
         countdown(rounds)
-        watch(lambda: room_fingerprint(session.id), room_fingerprint(session.id), heartbeat=(session.id, team.id))
         if locked:
             with st.container(key="locked"):
                 st.info(t("room.locked", round=rounds.round.name if rounds.round else ""), icon="🔒")
@@ -335,3 +334,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
                     view_map(the_site, f"preview:{session.id}:{team.id}", concept_layer(old, lang()))
                 except CodesignError as err:
                     st.error(error_text(err))
+
+    # ------------------------------------------------------------------ last: the room watcher (a fragment)
+    if in_room:
+        watch(lambda: room_fingerprint(session.id), room_fingerprint(session.id), heartbeat=(session.id, team.id))

@@ -44,6 +44,17 @@ st.caption(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.regio
 if the_site.illustrative or session.illustrative:
     st.caption("ℹ️ " + the_site.notice(lang()))
 
+damaged = store().damaged_versions(session.id)
+if damaged:
+    with st.container(key="damaged_versions"):
+        st.warning(t("facilitator.damaged", count=len(damaged)), icon="🩹")
+        st.table(
+            [
+                {t("facilitator.team"): owner, t("facilitator.file"): name, t("plan.reason"): reason}
+                for owner, name, reason in damaged
+            ]
+        )
+
 st.subheader(t("facilitator.join_links"))
 st.caption(t("facilitator.join_help", url=base_url()))
 

@@ -20,7 +20,14 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
-from codesign.geometry import MetricFrame, Notice, check_raw_geometry, clean_shape, to_geojson_geometry
+from codesign.geometry import (
+    MetricFrame,
+    Notice,
+    check_raw_geometry,
+    clean_shape,
+    to_geojson_geometry,
+    two_d_geometry,
+)
 from codesign.taxonomy import Kind, categories, category, geometry_kind
 
 __all__ = [
@@ -220,7 +227,7 @@ def _feature_from_geojson(raw: Any, index: int, seen: set[str]) -> ConceptFeatur
         check_raw_geometry(raw.get("geometry"))
     except InvalidGeometryError as err:
         raise InvalidConceptError("concept.bad_geometry", index=index, reason=str(err)) from None
-    geom = shape(raw["geometry"])
+    geom = shape(two_d_geometry(raw["geometry"]))
     if geometry_kind(geom.geom_type) != cat.kind:
         raise InvalidConceptError("concept.kind_mismatch", index=index, category=cat.id, type=geom.geom_type)
     return ConceptFeature(

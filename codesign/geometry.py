@@ -35,6 +35,7 @@ __all__ = [
     "check_raw_geometry",
     "clean_shape",
     "to_geojson_geometry",
+    "two_d_geometry",
 ]
 
 MIN_ZONE_AREA_M2 = 1.0
@@ -81,9 +82,19 @@ class MetricFrame:
         return shapely.transform(geom, self._transform_to_metric)
 
     def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
-        """Metres -> lon/lat, rounded to about 1 cm."""
+        """Metres -> lon/lat on a 1e-7 degree grid (about 1 cm), still valid after rounding.
+
+        Snap-rounding (``set_precision``) keeps polygons valid where plain rounding could
+        fold a thin spike or hole onto itself.
+        """
         out = shapely.transform(geom, self._transform_to_lonlat)
-        return shapely.set_precision(out, 0) if out.is_empty else _round(out)
+        if out.is_empty:
+            return out
+        try:
+            return shapely.set_precision(out, 10.0**-COORDINATE_DECIMALS)
+        except shapely.errors.GEOSException:  # rare topology failures: round, then repair
+            rounded = shapely.transform(out, lambda c: np.round(c, COORDINATE_DECIMALS))
+            return rounded if rounded.is_valid else shapely.make_valid(rounded)
 
     def _transform_to_metric(self, coords: np.ndarray) -> np.ndarray:
         x, y = self._to_metric.transform(coords[:, 0], coords[:, 1])
@@ -92,10 +103,6 @@ class MetricFrame:
     def _transform_to_lonlat(self, coords: np.ndarray) -> np.ndarray:
         x, y = self._to_lonlat.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
-
-
-def _round(geom: BaseGeometry) -> BaseGeometry:
-    return shapely.transform(geom, lambda c: np.round(c, COORDINATE_DECIMALS))
 
 
 @dataclass(frozen=True)
@@ -118,14 +125,20 @@ class CleanShape:
         return float(self.metric.length)
 
 
+def _finite(value: Any) -> bool:
+    """A JSON number that is a finite float (huge integers and NaN are not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _positions_ok(coords: Any, depth: int) -> bool:
     """Whether ``coords`` is a nested list of finite [x, y(, z)] numbers, ``depth`` deep."""
     if depth == 0:
-        return (
-            isinstance(coords, list | tuple)
-            and 2 <= len(coords) <= 3
-            and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in coords)
-        )
+        return isinstance(coords, list | tuple) and 2 <= len(coords) <= 3 and all(_finite(v) for v in coords)
     return isinstance(coords, list | tuple) and all(_positions_ok(c, depth - 1) for c in coords)
 
 
@@ -183,6 +196,8 @@ def check_raw_geometry(geometry: Any) -> None:
             raise InvalidGeometryError("geometry.short_line", count=len(line))
     if gtype in ("Polygon", "MultiPolygon") and not rings:
         raise InvalidGeometryError("geometry.empty")
+    if gtype == "MultiPolygon" and any(len(polygon) == 0 for polygon in coords):
+        raise InvalidGeometryError("geometry.empty_polygon")
 
 
 def _flatten(coords: Any, depth: int) -> list[list[float]]:
@@ -210,8 +225,7 @@ def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
     kind = geometry_kind(geometry["type"])
     if kind is None:
         raise InvalidGeometryError("geometry.unsupported_type", type=geometry["type"])
-    geom = shapely.force_2d(shape(geometry))
-    metric = frame.to_metric(geom)
+    metric = frame.to_metric(shape(two_d_geometry(geometry)))
     notices: list[Notice] = []
     if kind == "zone":
         metric, notices = _clean_zone(metric, frame)
@@ -223,8 +237,27 @@ def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
             raise InvalidGeometryError("geometry.point_outside", distance=round(distance))
     lonlat = frame.to_lonlat(metric)
     if kind == "zone":
-        lonlat = shapely.orient_polygons(lonlat, exterior_cw=False)
-    return CleanShape(kind=kind, geometry=lonlat, metric=metric, notices=tuple(notices))
+        lonlat = shapely.orient_polygons(_polygonal(lonlat), exterior_cw=False)
+        metric = frame.to_metric(lonlat)  # measure what is stored
+        if lonlat.is_empty or metric.area < MIN_ZONE_AREA_M2:
+            raise InvalidGeometryError("geometry.too_small", area=round(metric.area, 2), minimum=MIN_ZONE_AREA_M2)
+    return CleanShape(kind=kind, geometry=_single_or_multi(lonlat), metric=metric, notices=tuple(notices))
+
+
+def two_d_geometry(geometry: Mapping[str, Any]) -> dict[str, Any]:
+    """A raw GeoJSON geometry (already checked) with every position cut to [x, y].
+
+    >>> two_d_geometry({"type": "LineString", "coordinates": [[1, 2], [3, 4, 5]]})
+    {'type': 'LineString', 'coordinates': [[1.0, 2.0], [3.0, 4.0]]}
+    """
+    return {"type": geometry["type"], "coordinates": _two_d(geometry["coordinates"], _DEPTH[geometry["type"]])}
+
+
+def _two_d(coords: Any, depth: int) -> Any:
+    """Raw GeoJSON coordinates with any third value dropped (mixed 2-D/3-D is common from CAD)."""
+    if depth == 0:
+        return [float(coords[0]), float(coords[1])]
+    return [_two_d(c, depth - 1) for c in coords]
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:
@@ -246,11 +279,14 @@ def _single_or_multi(geom: BaseGeometry) -> BaseGeometry:
 
 def _clean_zone(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry, list[Notice]]:
     notices: list[Notice] = []
-    if _distinct_points(metric) < 3:
+    if any(_distinct_points(part.exterior) < 3 for part in shapely.get_parts(metric)):
         raise InvalidGeometryError("geometry.too_few_points")
     if not metric.is_valid:
         reason = shapely.is_valid_reason(metric)
-        metric = _polygonal(shapely.make_valid(metric))
+        try:
+            metric = _polygonal(shapely.make_valid(metric))
+        except shapely.errors.GEOSException:
+            raise InvalidGeometryError("geometry.too_few_points") from None
         parts = len(shapely.get_parts(metric))
         notices.append(Notice("geometry.repaired", {"reason": reason.split("[")[0].strip(), "parts": parts}))
     drawn_area = metric.area
@@ -262,10 +298,9 @@ def _clean_zone(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry,
         raise InvalidGeometryError("geometry.outside_site")
     if clipped.area < MIN_ZONE_AREA_M2:
         raise InvalidGeometryError("geometry.too_small", area=round(clipped.area, 2), minimum=MIN_ZONE_AREA_M2)
-    if removed > _CLIP_TOLERANCE:
+    if removed > _CLIP_TOLERANCE:  # slivers under the tolerance are cut without a word
         notices.append(Notice("geometry.clipped_zone", {"area": round(removed)}))
-        metric = clipped
-    return _single_or_multi(metric), notices
+    return _single_or_multi(clipped), notices
 
 
 def _clean_path(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry, list[Notice]]:
@@ -280,8 +315,7 @@ def _clean_path(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry,
         raise InvalidGeometryError("geometry.too_short", length=round(clipped.length, 2), minimum=MIN_PATH_LENGTH_M)
     if drawn_length - clipped.length > _CLIP_TOLERANCE:
         notices.append(Notice("geometry.clipped_path", {"length": round(drawn_length - clipped.length)}))
-        metric = clipped
-    return metric, notices
+    return clipped, notices
 
 
 def to_geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:

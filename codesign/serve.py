@@ -1,6 +1,6 @@
 """Start the Streamlit app as a process: for ``python -m codesign run``, tests and benchmarks.
 
->>> streamlit_command(8502, "127.0.0.1")[-8:-4]
+>>> streamlit_command(8502, "127.0.0.1")[5:9]
 ['--server.port', '8502', '--server.address', '127.0.0.1']
 """
 
@@ -38,6 +38,8 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.fileWatcherType",  # a workshop never edits code: no rerun on file changes
+        "none",
     ]
 
 

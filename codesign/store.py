@@ -5,10 +5,15 @@ Layout (one folder per workshop session)::
     sessions/<session>/session.json           title, site, date, teams and their tokens
     sessions/<session>/.lock                  serialises writers (flock), across processes
     sessions/<session>/concepts/<owner>/v000001.geojson   one file per saved version
+    sessions/<session>/concepts/<owner>/damaged/          version files that did not read back
 
 Every save writes a *new* version file (temp file, fsync, ``os.replace``, fsync of the
 folder) under an exclusive lock; a save based on an older version than the latest raises
-:class:`SessionConflictError`, it never overwrites.
+:class:`SessionConflictError`, it never overwrites. A version file that does not read back
+whole (truncated, garbage, not a concept) is moved to ``damaged/`` under its own name the
+first time the store meets it, never deleted, and listed by :meth:`FileStore.damaged_versions`;
+its number is never given to a new version. Temporary files left by a process killed while
+saving are removed by the next save.
 
 >>> import tempfile
 >>> store = FileStore(tempfile.mkdtemp())
@@ -45,6 +50,7 @@ from codesign.rounds import RoundState, state_from_json, state_to_json
 from codesign.votes import Vote, VotingRules, votes_from_json, votes_to_json
 
 __all__ = [
+    "DAMAGED_DIR",
     "PLAN_OWNER",
     "TEAM_COLOURS",
     "VISION_OWNER",
@@ -64,6 +70,12 @@ TEAM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377"
 MAX_TEAMS = 40
 MAX_TEAM_NAME = 60
 _VERSION_FILE = re.compile(r"^v(\d{6})\.geojson$")
+#: A file set aside keeps its name (a numeric suffix is added only if that name is taken).
+_SET_ASIDE_FILE = re.compile(r"^v(\d{6})\.geojson(?:\.\d+)?$")
+#: Sub-folder of ``concepts/<owner>/`` for version files that did not read back whole.
+DAMAGED_DIR = "damaged"
+#: Prefix of the temporary files written before ``os.replace``.
+TEMP_PREFIX = ".tmp-"
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -137,7 +149,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -151,12 +163,41 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _remove_temp_files(folder: Path) -> None:
+    """Remove temporary files of saves that never finished (call with the session lock held)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(TEMP_PREFIX) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _damage_reason(err: BaseException) -> str:
+    """Why a version file did not read back, in a short English phrase for logs and pages."""
+    if isinstance(err, json.JSONDecodeError):
+        return f"not valid JSON ({err.msg} at byte {err.pos})"
+    if isinstance(err, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {err.start})"
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    if isinstance(err, CodesignError):
+        return f"not a concept file: {err}"[:300]
+    return f"not a concept file: {type(err).__name__}: {err}"[:300]
+
+
+#: What reading a version file may raise that says nothing about the file: not damage.
+_NOT_DAMAGE = (OSError, MemoryError)
+
+
 class FileStore:
     """Sessions and versioned concepts in a folder (``CODESIGN_SESSIONS_DIR``)."""
 
     def __init__(self, root: str | os.PathLike[str], now: Callable[[], datetime] | None = None) -> None:
         self.root = Path(root)
         self._now = now or (lambda: datetime.now(UTC))
+        # Version files already read back whole, by path: (inode, size, mtime). A version file
+        # never changes once written, so each is read at most once per store object.
+        self._read_back_whole: dict[str, tuple[int, int, int]] = {}
 
     # ------------------------------------------------------------------ sessions
     def _session_dir(self, session_id: str) -> Path:
@@ -167,7 +208,14 @@ class FileStore:
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
-        with open(folder / ".lock", "a+b") as handle:
+        try:
+            handle = open(folder / ".lock", "a+b")  # noqa: SIM115 - closed by the with below
+        except OSError as err:
+            try:  # a read-only folder: an existing lock file can still be locked
+                handle = open(folder / ".lock", "rb")  # noqa: SIM115 - closed by the with below
+            except OSError:
+                raise StoreError(reason=err.strerror or str(err)) from err
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield folder
@@ -184,8 +232,13 @@ class FileStore:
         session_id: str | None = None,
         illustrative: bool = False,
     ) -> Session:
-        """Create a session with teams ``(name, colour or None)``; tokens are generated."""
+        """Create a session with teams ``(name, colour or None)``; tokens are generated.
+
+        Without ``session_id`` the id is the date and four random hex digits.
+        """
         check_identifier(site, "site")
+        if session_id is not None:
+            check_identifier(session_id, "session")
         title = title.strip()
         if not title or len(title) > 120:
             raise CodesignError("session.bad_title", limit=120)
@@ -211,7 +264,7 @@ class FileStore:
                 )
             )
         session = Session(
-            id=session_id or f"{day.isoformat()}-{secrets.token_hex(2)}",
+            id=session_id if session_id is not None else f"{day.isoformat()}-{secrets.token_hex(2)}",
             title=title,
             site=site,
             date=day.isoformat(),
@@ -254,7 +307,11 @@ class FileStore:
     def update_session(self, session: Session) -> None:
         """Rewrite session metadata (title, teams) under the session lock."""
         with self._locked(session.id) as folder:
-            _write_atomic(folder / "session.json", _dump(asdict(session)))
+            _remove_temp_files(folder)
+            try:
+                _write_atomic(folder / "session.json", _dump(asdict(session)))
+            except OSError as err:
+                raise StoreError(reason=err.strerror or str(err)) from err
 
     def reissue_token(self, session_id: str, who: str) -> Session:
         """Give a team (its id) or the reviewers (``"reviewer"``) a new link; the old one stops working."""
@@ -266,7 +323,11 @@ class FileStore:
                 session.team(who)
                 teams = tuple(replace(t, token=secrets.token_urlsafe(16)) if t.id == who else t for t in session.teams)
                 session = replace(session, teams=teams)
-            _write_atomic(folder / "session.json", _dump(asdict(session)))
+            _remove_temp_files(folder)
+            try:
+                _write_atomic(folder / "session.json", _dump(asdict(session)))
+            except OSError as err:
+                raise StoreError(reason=err.strerror or str(err)) from err
             return session
 
     # ------------------------------------------------------------------ rounds and votes
@@ -283,6 +344,7 @@ class FileStore:
         with self._locked(session_id) as folder:
             current = read(self._read_json(session_id, name))
             new = change(current)
+            _remove_temp_files(folder)
             try:
                 _write_atomic(folder / name, _dump(write(new)))
             except OSError as err:
@@ -324,43 +386,116 @@ class FileStore:
         return folder / "concepts" / check_identifier(owner, "team")
 
     def _version_numbers(self, owner_dir: Path) -> list[int]:
+        """Numbers of the version files in the owner's folder (read or not), ascending."""
         if not owner_dir.is_dir():
             return []
         return sorted(int(m.group(1)) for name in os.listdir(owner_dir) if (m := _VERSION_FILE.match(name)))
 
+    def _set_aside_numbers(self, owner_dir: Path) -> list[int]:
+        """Numbers of the version files moved to ``damaged/`` (never given out again)."""
+        damaged = owner_dir / DAMAGED_DIR
+        if not damaged.is_dir():
+            return []
+        return sorted(int(m.group(1)) for name in os.listdir(damaged) if (m := _SET_ASIDE_FILE.match(name)))
+
+    def _read(self, owner_dir: Path, number: int) -> Concept:
+        path = owner_dir / f"v{number:06d}.geojson"
+        raw = path.read_bytes()
+        concept = concept_from_geojson(json.loads(raw))
+        if concept.version != number:
+            raise InvalidConceptError("concept.bad_field", field="version")
+        self._remember_whole(path)
+        return concept
+
+    def _remember_whole(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            self._read_back_whole[str(path)] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def _reads_back(self, owner_dir: Path, number: int) -> bool | None:
+        """Whether a version file reads back whole: True, False (damaged), None (cannot read it now)."""
+        path = owner_dir / f"v{number:06d}.geojson"
+        try:
+            stat = path.stat()
+            if self._read_back_whole.get(str(path)) == (stat.st_ino, stat.st_size, stat.st_mtime_ns):
+                return True
+            self._read(owner_dir, number)
+        except _NOT_DAMAGE:
+            return None  # gone (set aside meanwhile) or unreadable for now (permissions, I/O, memory)
+        except Exception:  # noqa: BLE001 - whatever a file makes the reader raise, the file is damaged
+            return False
+        return True
+
+    def _move_if_damaged(self, owner_dir: Path, number: int) -> bool:
+        """With the session lock held: move a version file that does not read back to ``damaged/``."""
+        if self._reads_back(owner_dir, number) is not False:
+            return False  # checked again under the lock: whole, gone, or unreadable only for now
+        name = f"v{number:06d}.geojson"
+        target_dir = owner_dir / DAMAGED_DIR
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / name
+        suffix = 1
+        while target.exists():
+            suffix += 1
+            target = target_dir / f"{name}.{suffix}"
+        os.rename(owner_dir / name, target)
+        _fsync_dir(target_dir)
+        _fsync_dir(owner_dir)
+        return True
+
+    def _set_aside(self, session_id: str, owner_dir: Path, number: int) -> None:
+        """Take the session lock and set a damaged version file aside; on a read-only disk, leave it."""
+        with contextlib.suppress(OSError, StoreError), self._locked(session_id):
+            self._move_if_damaged(owner_dir, number)
+
+    def _readable_numbers(self, session_id: str, owner_dir: Path, newest_only: bool = False) -> list[int]:
+        """Numbers of the versions that read back whole, ascending; damaged ones met are set aside."""
+        found = []
+        for number in reversed(self._version_numbers(owner_dir)):
+            whole = self._reads_back(owner_dir, number)
+            if whole is False:
+                self._set_aside(session_id, owner_dir, number)
+            elif whole:
+                found.append(number)
+                if newest_only:
+                    break
+        return found[::-1]
+
     def latest_version(self, session_id: str, owner: str) -> int:
-        """The newest stored version number, 0 when nothing was saved yet."""
-        numbers = self._version_numbers(self._owner_dir(self._session_dir(session_id), owner))
+        """The newest version that reads back whole, 0 when there is none yet."""
+        owner_dir = self._owner_dir(self._session_dir(session_id), owner)
+        numbers = self._readable_numbers(session_id, owner_dir, newest_only=True)
         return numbers[-1] if numbers else 0
 
     def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
-        """Every stored version, oldest first, without reading the files (cheap on every rerun)."""
+        """Every version that reads back whole, oldest first (each file is read once per store)."""
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         result = []
-        for number in self._version_numbers(owner_dir):
+        for number in self._readable_numbers(session_id, owner_dir):
             with contextlib.suppress(OSError):
                 stat = (owner_dir / f"v{number:06d}.geojson").stat()
                 saved = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
                 result.append(VersionInfo(number, saved, stat.st_size))
         return result
 
-    def _read(self, owner_dir: Path, number: int) -> Concept:
-        raw = (owner_dir / f"v{number:06d}.geojson").read_bytes()
-        concept = concept_from_geojson(json.loads(raw))
-        if concept.version != number:
-            raise InvalidConceptError("concept.bad_field", field="version")
-        return concept
-
     def load_version(self, session_id: str, owner: str, version: int) -> Concept:
-        """One stored version."""
+        """One stored version (a damaged one is set aside and reported as not found)."""
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         try:
             return self._read(owner_dir, version)
         except FileNotFoundError:
             raise CodesignError("error.version_not_found", version=version) from None
+        except _NOT_DAMAGE:
+            raise
+        except Exception:  # noqa: BLE001 - a damaged file
+            self._set_aside(session_id, owner_dir, version)
+            raise CodesignError("error.version_not_found", version=version) from None
 
     def load_latest(self, session_id: str, owner: str) -> Concept | None:
-        """The newest version that reads back whole; ``None`` if there is none."""
+        """The newest version that reads back whole; ``None`` if there is none.
+
+        Damaged files met on the way are set aside (see :meth:`damaged_versions`).
+        """
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
@@ -368,36 +503,82 @@ class FileStore:
         for number in reversed(self._version_numbers(owner_dir)):
             try:
                 return self._read(owner_dir, number)
-            except (CodesignError, OSError, ValueError):
-                continue  # a damaged file: fall back to the version before
+            except _NOT_DAMAGE:
+                continue  # set aside meanwhile, or unreadable for now: fall back to the version before
+            except Exception:  # noqa: BLE001 - a damaged file: set it aside, fall back to the version before
+                self._set_aside(session_id, owner_dir, number)
         return None
+
+    def damaged_versions(self, session_id: str) -> list[tuple[str, str, str]]:
+        """Version files set aside as damaged: ``(owner, file name, reason)``, by owner and name."""
+        folder = self._session_dir(session_id)
+        if not (folder / "session.json").is_file():
+            raise SessionNotFound(session_id=session_id)
+        concepts = folder / "concepts"
+        found = []
+        for owner_dir in sorted(concepts.iterdir()) if concepts.is_dir() else ():
+            damaged = owner_dir / DAMAGED_DIR
+            if not damaged.is_dir():
+                continue
+            for path in sorted(damaged.iterdir()):
+                match = _SET_ASIDE_FILE.match(path.name)
+                if match and path.is_file():
+                    found.append((owner_dir.name, path.name, _why_damaged(path, int(match.group(1)))))
+        return found
 
     def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int) -> Concept:
         """Store ``concept`` as a new version and return it with version and time set.
 
         ``base_version`` is the version the editor started from; if another save came
-        in since, :class:`SessionConflictError` carries the latest version number.
+        in since, :class:`SessionConflictError` carries the latest version number. The new
+        number is above every number used before, damaged files included. A full or
+        read-only disk raises :class:`StoreError` (``save.failed``) and changes nothing.
         """
+        check_identifier(owner, "team")  # before the lock file is touched
         with self._locked(session_id) as folder:
             owner_dir = self._owner_dir(folder, owner)
-            numbers = self._version_numbers(owner_dir)
-            latest = numbers[-1] if numbers else 0
+            _remove_temp_files(owner_dir)
+            latest = 0
+            for number in reversed(self._version_numbers(owner_dir)):
+                whole = self._reads_back(owner_dir, number)
+                if whole:
+                    latest = number
+                    break
+                if whole is False:
+                    with contextlib.suppress(OSError):
+                        self._move_if_damaged(owner_dir, number)
             if base_version != latest:
                 raise SessionConflictError(latest=latest, base=base_version)
+            used = self._version_numbers(owner_dir) + self._set_aside_numbers(owner_dir)
             saved = replace(
                 concept,
                 team=owner,
-                version=latest + 1,
+                version=max(used, default=0) + 1,
                 saved_at=self._now().isoformat(timespec="seconds"),
             )
             data = _dump(concept_to_geojson(saved))
             concept_from_geojson(json.loads(data))  # never store what cannot be read back
+            path = owner_dir / f"v{saved.version:06d}.geojson"
             try:
                 owner_dir.mkdir(parents=True, exist_ok=True)
-                _write_atomic(owner_dir / f"v{saved.version:06d}.geojson", data)
+                _write_atomic(path, data)
             except OSError as err:
                 raise StoreError(reason=err.strerror or str(err)) from err
+            self._remember_whole(path)
             return saved
+
+
+def _why_damaged(path: Path, number: int) -> str:
+    """Read a set-aside version file again and say what is wrong with it."""
+    try:
+        concept = concept_from_geojson(json.loads(path.read_bytes()))
+    except _NOT_DAMAGE as err:
+        return f"cannot be read now: {err}"[:300]
+    except Exception as err:  # noqa: BLE001 - say what is wrong, whatever it is
+        return _damage_reason(err)
+    if concept.version != number:
+        return f"holds version {concept.version}, not {number}"
+    return "reads back whole now"
 
 
 def _dump(data: Any) -> bytes:

@@ -307,10 +307,13 @@ def test_consensus_page_shows_support_by_votes(tmp_path, monkeypatch):
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     store = FileStore(tmp_path)
     session = ensure_demo_session(store)
-    store.update_votes(session.id, lambda rv: (VotingRules(), cast((), Vote("team-1", "", "team-2", "f1"),
-                                                                   VotingRules(), is_open=True)))
-    at = run_page("consensus.py", "en", state={"facilitator": True, "current_session": session.id,
-                                               "consensus_live": False})
+    store.update_votes(
+        session.id,
+        lambda rv: (VotingRules(), cast((), Vote("team-1", "", "team-2", "f1"), VotingRules(), is_open=True)),
+    )
+    at = run_page(
+        "consensus.py", "en", state={"facilitator": True, "current_session": session.id, "consensus_live": False}
+    )
     assert not at.exception
     assert f"#### {translate('consensus.votes', 'en', count=1)}" in [m.value for m in at.markdown]
 
@@ -331,3 +334,16 @@ def test_tablet_vote_panel_offers_other_teams_and_agreed_areas(tmp_path, monkeyp
     assert translate("votes.team", "en", name=session.teams[1].name) in labels
     assert translate("votes.consensus", "en") in labels
     assert translate("votes.team", "en", name=session.teams[0].name) not in labels  # not its own work
+
+
+def test_the_facilitator_is_told_about_damaged_versions(workshop):
+    from codesign.concepts import Concept
+
+    store, session = workshop
+    store.save_concept(session.id, "team-1", Concept(session.site, "team-1", title="good"), 0)
+    folder = store.root / session.id / "concepts" / "team-1"
+    (folder / "v000002.geojson").write_text('{"type": "FeatureCollection", "feat', encoding="utf-8")
+    assert store.load_latest(session.id, "team-1").title == "good"
+    at = run_page("facilitator.py", "en", state={"facilitator": True, "current_session": session.id})
+    assert not at.exception
+    assert at.warning[0].value == translate("facilitator.damaged", "en", count=1)
