@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test browser unit app e2e lint format bench clean
+.PHONY: run test browser postgres unit app e2e lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python -m codesign run --demo
 
-## Unit, app (Streamlit AppTest) and e2e (Playwright + Chromium) tests.
-test: $(STAMP) browser
+## Unit, app (Streamlit AppTest) and e2e (Playwright + Chromium) tests; the store tests run on the
+## file store and on PostGIS (a throwaway cluster started by tools/pg_cluster.sh unless
+## CODESIGN_TEST_DATABASE_URL names a test database).
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest
 
 ## e2e tests drive Debian's Chromium (Playwright cannot download browsers here).
@@ -27,13 +29,20 @@ browser:
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
 	  else echo "e2e tests need Chromium: apt-get install chromium" >&2; exit 1; fi; }
 
-unit: $(STAMP)
+## The PostGIS store's tests need Debian's PostgreSQL 15 and PostGIS (not a running server).
+postgres:
+	@{ [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/postgis.control ]; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-15-postgis-3; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-15-postgis-3; \
+	  else echo "PostGIS store tests need: apt-get install postgresql postgresql-15-postgis-3" >&2; exit 1; fi; }
+
+unit: $(STAMP) postgres
 	$(BIN)/python -m pytest tests/unit
 
 app: $(STAMP)
 	$(BIN)/python -m pytest tests/app
 
-e2e: $(STAMP) browser
+e2e: $(STAMP) browser postgres
 	$(BIN)/python -m pytest tests/e2e
 
 lint: $(STAMP)

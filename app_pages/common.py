@@ -18,7 +18,8 @@ from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.maps import context_geojson
 from codesign.sites import Site, load_site
-from codesign.store import FileStore, Session
+from codesign.store import Session
+from codesign.stores import DATABASE_URL_VARIABLE, Store, open_store
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
@@ -33,15 +34,20 @@ def base_url() -> str:
     return os.environ.get("CODESIGN_BASE_URL", DEFAULT_BASE_URL)
 
 
+def database_url() -> str:
+    """The shared PostGIS database (``CODESIGN_DATABASE_URL``), "" for the sessions folder."""
+    return os.environ.get(DATABASE_URL_VARIABLE, "").strip()
+
+
 @st.cache_resource
-def get_store(root: str) -> FileStore:
-    """One store object per sessions folder, shared by all browser sessions."""
-    return FileStore(root)
+def get_store(root: str, url: str = "") -> Store:
+    """One store object per sessions folder or database URL, shared by all browser sessions."""
+    return open_store(sessions_dir=root, database_url=url)
 
 
-def store() -> FileStore:
-    """The store for the configured sessions folder."""
-    return get_store(sessions_dir())
+def store() -> Store:
+    """The configured store: the PostGIS database if ``CODESIGN_DATABASE_URL`` is set, else the folder."""
+    return get_store(sessions_dir(), database_url())
 
 
 def _configured_secret() -> str | None:

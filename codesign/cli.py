@@ -12,14 +12,17 @@
     python -m codesign consensus SESSION [--threshold 0.5] [--with-plan] [--distance 12] [--json]
     python -m codesign report SESSION --lang ru|kk|en [--paper a4|a3] --out report.pdf
     python -m codesign export SESSION --format gpkg|dxf|geojson|csv --out PATH
+    python -m codesign store copy --from DIR|URL --to URL|DIR [--session SESSION ...]
 
 ``compare`` and ``consensus`` print a readable summary (sentences in ``--lang``) or, with
 ``--json``, the documented JSON (docs/compare-format.md, docs/consensus-format.md).
 ``report`` writes the comparison report (PDF) and ``export`` the files for the architecture
 department (GeoPackage, DXF, zipped GeoJSON or zipped CSV tables).
 
-The sessions folder is ``CODESIGN_SESSIONS_DIR`` (default ``sessions/``); links use
-``--base-url`` or ``CODESIGN_BASE_URL`` (default http://localhost:8501).
+The sessions folder is ``CODESIGN_SESSIONS_DIR`` (default ``sessions/``), or, when
+``CODESIGN_DATABASE_URL`` is set, the PostGIS database (:func:`codesign.stores.open_store`);
+``store copy`` copies sessions between the two. Links use ``--base-url`` or
+``CODESIGN_BASE_URL`` (default http://localhost:8501).
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ from codesign.geometry import Notice
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.serve import streamlit_command
 from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session
+from codesign.store import PLAN_OWNER, VISION_OWNER, Session
+from codesign.stores import Store, open_store
 from codesign.taxonomy import category
 
 if TYPE_CHECKING:
@@ -100,7 +104,19 @@ def _parser() -> argparse.ArgumentParser:
     _import_parser(sub)
     _analysis_parser(sub)
     _report_parser(sub)
+    _store_parser(sub)
     return parser
+
+
+def _store_parser(sub: argparse._SubParsersAction) -> None:
+    store = sub.add_parser("store", help="copy sessions between a sessions folder and a PostGIS database")
+    ssub = store.add_subparsers(dest="action", required=True)
+    copy = ssub.add_parser("copy", help="copy sessions with every version, rounds and votes")
+    copy.add_argument("--from", dest="source", required=True, help="a sessions folder or postgresql://... URL")
+    copy.add_argument("--to", dest="target", required=True, help="a sessions folder or postgresql://... URL")
+    copy.add_argument(
+        "--session", action="append", default=[], help="copy only this session (repeatable; default: all)"
+    )
 
 
 def _report_parser(sub: argparse._SubParsersAction) -> None:
@@ -220,8 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     base_url = getattr(args, "base_url", None) or os.environ.get("CODESIGN_BASE_URL", DEFAULT_BASE_URL)
-    store = FileStore(_sessions_dir())
     try:
+        if args.command == "store":
+            _copy_store(args)
+            return 0
+        store = open_store()
         if args.command == "session" and args.action == "new":
             load_site(args.site)
             names = [n.strip() for n in args.teams.split(",") if n.strip()]
@@ -268,6 +287,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _copy_store(args: argparse.Namespace) -> None:
+    """``store copy``: sessions from one store (folder or database URL) into another."""
+    from codesign.store_copy import copy_sessions, open_location
+
+    copied = copy_sessions(open_location(args.source), open_location(args.target), args.session)
+    for session in copied:
+        print(f"Copied {session.summary()}")
+    print(f"{len(copied)} session(s) copied.")
+
+
 def _read_upload(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -283,7 +312,7 @@ def _key_value(option: str) -> tuple[str, str]:
     return key, value
 
 
-def _import_concept(args: argparse.Namespace, store: FileStore) -> None:
+def _import_concept(args: argparse.Namespace, store: Store) -> None:
     """``import plan`` / ``import concept``: read, map, build, save as a new version; print what happened."""
     from codesign.io import build_concept, read_file, suggest_mapping
 
@@ -412,7 +441,7 @@ def _owner_name(session: Session, owner: str, lang: str) -> str:
     return f"{session.team(owner).name} ({owner})"
 
 
-def _latest(store: FileStore, session: Session, owner: str, lang: str) -> Concept:
+def _latest(store: Store, session: Session, owner: str, lang: str) -> Concept:
     concept = store.load_latest(session.id, owner)
     if concept is None:
         raise CodesignError("cli.nothing_saved", owner=_owner_name(session, owner, lang))
@@ -444,7 +473,7 @@ def _print_json(data: Mapping[str, object]) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _compare(args: argparse.Namespace, store: FileStore) -> None:
+def _compare(args: argparse.Namespace, store: Store) -> None:
     """``compare``: one concept against the plan, the vision or another team's concept."""
     lang = args.lang
     session = store.load_session(args.session)
@@ -513,7 +542,7 @@ def _print_comparison(result: Comparison, session: Session, a: Concept, b: Conce
             print(f"  - {describe(notice, lang)}")
 
 
-def _consensus(args: argparse.Namespace, store: FileStore) -> None:
+def _consensus(args: argparse.Namespace, store: Store) -> None:
     """``consensus``: every team with a saved concept is a voice (and the plan with --with-plan)."""
     lang = args.lang
     session = store.load_session(args.session)
@@ -596,7 +625,7 @@ def _print_consensus(result: Consensus, session: Session, plan: Concept | None, 
             print(f"  - {describe_finding(notice, lang)}")
 
 
-def _report(args: argparse.Namespace, store: FileStore) -> None:
+def _report(args: argparse.Namespace, store: Store) -> None:
     """``report``: the session's comparison report as a PDF file."""
     import time
 
@@ -609,7 +638,7 @@ def _report(args: argparse.Namespace, store: FileStore) -> None:
     print(f"Report written to {args.out}: {len(pdf) / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s.")
 
 
-def _export(args: argparse.Namespace, store: FileStore) -> None:
+def _export(args: argparse.Namespace, store: Store) -> None:
     """``export``: one file (GeoPackage, DXF, zipped GeoJSON or zipped CSV) for the session."""
     from codesign.export import export_to
 
@@ -632,7 +661,7 @@ def _write_out(path: str, data: bytes) -> None:
         raise CodesignError("report.cannot_write", file=path, reason=err.strerror or str(err)) from None
 
 
-def _run(args: argparse.Namespace, store: FileStore, base_url: str) -> int:
+def _run(args: argparse.Namespace, store: Store, base_url: str) -> int:
     if args.base_url is None and "CODESIGN_BASE_URL" not in os.environ:
         base_url = f"http://localhost:{args.port}"
     os.environ["CODESIGN_BASE_URL"] = base_url

@@ -1,4 +1,7 @@
-"""The file store: versions, conflicts, concurrent saves from threads and processes."""
+"""The stores (files and PostGIS): versions, conflicts, concurrent saves from threads and processes.
+
+Every test taking ``store`` runs on both stores (see tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -18,13 +21,15 @@ from codesign.access import facilitator_secret, is_facilitator, join_link, team_
 from codesign.concepts import Concept, ConceptFeature
 from codesign.errors import AccessDenied, CodesignError, InvalidIdentifier, SessionConflictError, SessionNotFound
 from codesign.store import FileStore
+from codesign.stores import Store
+from tests.conftest import open_location, store_location
 
 
 def bench_at(i: int) -> ConceptFeature:
     return ConceptFeature(id=f"f{i}", category="bench", geometry=Point(76.93 + i * 1e-6, 52.03))
 
 
-def make_session(store: FileStore, teams=("Жасыл аула", "Семьи Аксу")):
+def make_session(store: Store, teams=("Жасыл аула", "Семьи Аксу")):
     return store.create_session(site="aksu-city-square", title="Форум", teams=[(t, None) for t in teams])
 
 
@@ -37,8 +42,9 @@ def test_every_save_is_a_new_version_and_old_ones_stay(store):
     assert store.load_version(s.id, "team-1", 1).title == ""
     assert store.load_latest(s.id, "team-1").title == "Наш сквер"
     assert store.load_latest(s.id, "team-2") is None
-    files = sorted(p.name for p in (store.root / s.id / "concepts" / "team-1").iterdir())
-    assert files == ["v000001.geojson", "v000002.geojson"]
+    if isinstance(store, FileStore):
+        files = sorted(p.name for p in (store.root / s.id / "concepts" / "team-1").iterdir())
+        assert files == ["v000001.geojson", "v000002.geojson"]
 
 
 def test_a_save_based_on_an_old_version_is_a_conflict_not_an_overwrite(store):
@@ -51,15 +57,16 @@ def test_a_save_based_on_an_old_version_is_a_conflict_not_an_overwrite(store):
     assert store.load_latest(s.id, "team-1").title == "tablet A"
 
 
-def test_saved_time_comes_from_the_injected_clock(tmp_path):
+def test_saved_time_comes_from_the_injected_clock(reopen_store):
     fixed = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-    store = FileStore(tmp_path, now=lambda: fixed)
+    store = reopen_store(now=lambda: fixed)
     s = make_session(store)
     saved = store.save_concept(s.id, "team-1", Concept(s.site, "team-1"), base_version=0)
     assert saved.saved_at == "2026-12-01T09:30:00+00:00"
     assert s.date == "2026-12-01"
 
 
+@pytest.mark.file_store_only
 def test_a_damaged_latest_file_falls_back_to_the_version_before(store):
     s = make_session(store)
     store.save_concept(s.id, "team-1", Concept(s.site, "team-1", title="good"), base_version=0)
@@ -112,7 +119,7 @@ def test_facilitator_secret_is_generated_once_and_overridable(tmp_path):
     assert not is_facilitator(None, secret)
 
 
-def _save_until_stored(store: FileStore, session_id: str, team: str, count: int, tag: str) -> int:
+def _save_until_stored(store: Store, session_id: str, team: str, count: int, tag: str) -> int:
     """Save ``count`` benches, one per version, retrying on conflicts like a tablet would."""
     conflicts = 0
     for i in range(count):
@@ -131,13 +138,15 @@ def _save_until_stored(store: FileStore, session_id: str, team: str, count: int,
     return conflicts
 
 
-def _check_no_loss(store: FileStore, session_id: str, team: str, expected_labels: set[str]) -> None:
+def _check_no_loss(store: Store, session_id: str, team: str, expected_labels: set[str]) -> None:
     versions = store.versions(session_id, team)
     assert [v.version for v in versions] == list(range(1, len(expected_labels) + 1))  # none lost, none torn
     latest = store.load_latest(session_id, team)
     assert {f.label for f in latest.features} == expected_labels
-    for path in (store.root / session_id / "concepts" / team).iterdir():
-        json.loads(path.read_bytes())  # every file whole
+    assert store.damaged_versions(session_id) == []
+    if isinstance(store, FileStore):
+        for path in (store.root / session_id / "concepts" / team).iterdir():
+            json.loads(path.read_bytes())  # every file whole
 
 
 def test_ten_threads_on_one_team_lose_nothing(store):
@@ -150,8 +159,12 @@ def test_ten_threads_on_one_team_lose_nothing(store):
     _check_no_loss(store, s.id, "team-1", {f"t{n}-{i}" for n in range(10) for i in range(5)})
 
 
-def _process_worker(root: str, session_id: str, tag: str) -> None:
-    _save_until_stored(FileStore(root), session_id, "team-2", 5, tag)
+def _process_worker(location: str, session_id: str, tag: str) -> None:
+    """Save from another process, which opens the store from its folder or database URL."""
+    store = open_location(location)
+    _save_until_stored(store, session_id, "team-2", 5, tag)
+    if hasattr(store, "close"):
+        store.close()
 
 
 def test_separate_processes_lose_nothing(store):
@@ -160,7 +173,7 @@ def test_separate_processes_lose_nothing(store):
     code = "import sys; from tests.unit.test_store import _process_worker as w; w(*sys.argv[1:])"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", code, str(store.root), s.id, f"p{n}"],
+            [sys.executable, "-c", code, store_location(store), s.id, f"p{n}"],
             cwd=root,
             env={**os.environ, "PYTHONPATH": str(root)},
         )

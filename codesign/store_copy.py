@@ -1,0 +1,192 @@
+"""Copy sessions between stores: ``python -m codesign store copy --from SRC --to DST``.
+
+SRC and DST are each a sessions folder or a PostgreSQL URL (``postgresql://...``), so a
+workshop moves from the files to a shared database and back. Each session is copied whole:
+its metadata and links (tokens unchanged, so printed QR codes keep working), every stored
+version of every concept with its version number and save time, the rounds and the votes.
+
+A session is copied all or nothing: into a database in one transaction, into a folder through
+a staging folder that is renamed into place once complete and read back. A session that is
+already in the target is refused before anything is copied (``session.exists``). Versions a
+file store set aside as damaged are not copied; they are counted in the result.
+
+>>> import tempfile
+>>> from codesign.store import FileStore
+>>> source, target = FileStore(tempfile.mkdtemp()), FileStore(tempfile.mkdtemp())
+>>> s = source.create_session(site="aksu-city-square", title="Forum", teams=[("A", None)])
+>>> [c.session_id for c in copy_sessions(source, target)] == [s.id]
+True
+>>> target.load_session(s.id) == s
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from codesign.concepts import Concept, concept_to_geojson
+from codesign.errors import CodesignError, StoreError
+from codesign.rounds import RoundState
+from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session
+from codesign.stores import Store, Votes, is_database_url
+from codesign.votes import VotingRules
+
+__all__ = ["CopiedSession", "copy_sessions", "open_location", "session_owners"]
+
+#: Prefix of the staging folders of copies into a sessions folder (never listed as sessions).
+STAGING_PREFIX = ".copy-"
+
+
+@dataclass(frozen=True)
+class CopiedSession:
+    """What was copied of one session."""
+
+    session_id: str
+    title: str
+    #: Versions copied per owner (team id, ``plan``, ``vision``), owners without versions left out.
+    versions: dict[str, int] = field(default_factory=dict)
+    rounds: bool = False
+    votes: bool = False
+    #: Versions the source had set aside as damaged (not copied).
+    damaged_skipped: int = 0
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        counts = ", ".join(f"{owner} {n}" for owner, n in self.versions.items()) or "none"
+        extra = [what for what, copied in (("rounds", self.rounds), ("votes", self.votes)) if copied]
+        line = f"{self.session_id} ({self.title}): versions {counts}"
+        if extra:
+            line += "; " + " and ".join(extra)
+        if self.damaged_skipped:
+            line += f"; {self.damaged_skipped} damaged version(s) in the source not copied"
+        return line
+
+
+def open_location(location: str) -> Store:
+    """The store at ``location``: a PostgreSQL URL or a sessions folder."""
+    if is_database_url(location):
+        from codesign.postgis_store import PostgisStore
+
+        return PostgisStore(location)
+    return FileStore(location)
+
+
+def session_owners(session: Session) -> list[str]:
+    """Everyone who may have concepts in a session: its teams, the plan and the joint vision."""
+    return [team.id for team in session.teams] + [PLAN_OWNER, VISION_OWNER]
+
+
+def copy_sessions(source: Store, target: Store, session_ids: Sequence[str] = ()) -> list[CopiedSession]:
+    """Copy the given sessions (default: all), oldest first; returns what was copied of each."""
+    sessions = [source.load_session(i) for i in session_ids] if session_ids else source.list_sessions()[::-1]
+    present = {s.id for s in target.list_sessions()}
+    for session in sessions:
+        if session.id in present:
+            raise CodesignError("session.exists", session_id=session.id)
+    return [_copy_one(source, target, session) for session in sessions]
+
+
+def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
+    concepts: list[Concept] = []
+    counts: dict[str, int] = {}
+    for owner in session_owners(session):
+        for info in source.versions(session.id, owner):
+            concept = source.load_version(session.id, owner, info.version)
+            concepts.append(replace(concept, team=owner, saved_at=concept.saved_at or info.saved_at))
+            counts[owner] = counts.get(owner, 0) + 1
+    rounds = source.load_rounds(session.id)
+    votes = source.load_votes(session.id)
+    copied_rounds = rounds != RoundState()
+    copied_votes = votes != (VotingRules(), ())
+    import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
+    if isinstance(target, FileStore):
+        _copy_into_folder(target, session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
+    elif import_session is not None:
+        import_session(session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
+    else:
+        raise TypeError(f"cannot copy sessions into {target!r}")
+    return CopiedSession(
+        session.id,
+        session.title,
+        counts,
+        copied_rounds,
+        copied_votes,
+        len(source.damaged_versions(session.id)),
+    )
+
+
+def _copy_into_folder(
+    target: FileStore, session: Session, concepts: list[Concept], rounds: RoundState | None, votes: Votes | None
+) -> None:
+    """Build the session in a staging folder beside the sessions, read it back, rename it into place."""
+    try:
+        target.root.mkdir(parents=True, exist_ok=True)
+        staging_root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.root))
+    except OSError as err:
+        raise StoreError(reason=err.strerror or str(err)) from err
+    try:
+        staging = FileStore(staging_root)
+        staging.create_session(
+            site=session.site,
+            title=session.title,
+            teams=[(team.name, team.colour) for team in session.teams],
+            day=date.fromisoformat(session.date),
+            session_id=session.id,
+            illustrative=session.illustrative,
+        )
+        staging.update_session(session)  # the original ids, tokens and creation time
+        for concept in concepts:
+            _write_version(staging_root / session.id, concept)
+        if rounds is not None:
+            staging.update_rounds(session.id, lambda _: rounds)
+        if votes is not None:
+            staging.update_votes(session.id, lambda _: votes)
+        _check_read_back(FileStore(staging_root), session, concepts)
+        try:
+            os.rename(staging_root / session.id, target.root / session.id)
+        except OSError as err:
+            if (target.root / session.id).exists():
+                raise CodesignError("session.exists", session_id=session.id) from None
+            raise StoreError(reason=err.strerror or str(err)) from err
+    finally:
+        shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def _write_version(session_folder: Path, concept: Concept) -> None:
+    """Write one version file as the file store does (docs/concept-format.md), dated by its save time."""
+    folder = session_folder / "concepts" / concept.team
+    path = folder / f"v{concept.version:06d}.geojson"
+    data = json.dumps(concept_to_geojson(concept), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".tmp-copy-{secrets.token_hex(4)}"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        if concept.saved_at:
+            with contextlib.suppress(ValueError):
+                moment = datetime.fromisoformat(concept.saved_at).timestamp()
+                os.utime(path, (moment, moment))  # the file store reports a version's time from the file's
+    except OSError as err:
+        raise StoreError(reason=err.strerror or str(err)) from err
+
+
+def _check_read_back(staging: FileStore, session: Session, concepts: list[Concept]) -> None:
+    """Every copied version reads back the same through the file store, before it is put in place."""
+    if staging.load_session(session.id) != session:
+        raise StoreError(reason=f"session {session.id} did not read back the same")
+    for concept in concepts:
+        again = staging.load_version(session.id, concept.team, concept.version)
+        if again != concept:
+            raise StoreError(reason=f"{session.id}/{concept.team} version {concept.version} did not read back the same")
