@@ -59,6 +59,7 @@ def test_three_tablets_for_thirty_seconds_lose_nothing(server, browser_type_laun
     assert report.version_gaps == 0, report.problems
     assert report.saves_confirmed >= TABLETS * 3, report.summary()  # every tablet kept saving
     assert report.versions_on_disk == report.saves_confirmed
+    assert report.maps_vanished == 0, report.summary()  # the map stays on every tablet after each save
     assert set(report.latest_seen_by_projector_within_s) == {team.id for team in session.teams}
     for team, seconds in report.latest_seen_by_projector_within_s.items():
         assert seconds <= GALLERY_WITHIN_S, (team, seconds, report.summary())
