@@ -116,8 +116,9 @@ def main() -> None:
         kind, teams, features = args.one[0], int(args.one[1]), int(args.one[2])
         print(json.dumps((run_ours if kind == "ours" else run_baseline)(teams, features)))
         return
-    print("area gap: share of the area whose vote counts differ between the two; the baseline's own")
-    print("overlay slivers overlap (its total area exceeds the site and some faces get more votes than teams)")
+    print("area gap: share of the area whose vote counts differ between the two. Where it is not ~0, the")
+    print("baseline's output pieces overlap (its total area exceeds the union, even the site); base>N m2 is")
+    print("the baseline area with more votes than teams")
     print(
         f"{'size':>8} {'ours s':>8} {'faces':>8} {'peak MB':>8} {'baseline s':>11} {'ratio':>7} {'area gap':>9}"
         f" {'ours m2':>9} {'base m2':>9} {'base>N m2':>9}"

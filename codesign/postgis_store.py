@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -51,19 +50,16 @@ from codesign.errors import (
 )
 from codesign.ids import check_identifier
 from codesign.migrations import SchemaTooNewError, apply_migrations
-from codesign.rounds import RoundState, state_from_json, state_to_json
-from codesign.store import MAX_TEAM_NAME, MAX_TEAMS, TEAM_COLOURS, Session, Team, VersionInfo
-from codesign.votes import Vote, VotingRules, votes_from_json, votes_to_json
+from codesign.room_state import RoomStateMixin, Votes
+from codesign.rounds import RoundState, state_to_json
+from codesign.store import MAX_TEAM_NAME, MAX_TITLE, Session, Team, VersionInfo, new_session
+from codesign.votes import votes_to_json
 
 __all__ = ["SESSION_FIELDS", "PostgisStore", "describe_url", "new_session", "url_with_schema"]
 
 #: The :class:`~codesign.store.Session` fields this store has columns for (a new field needs a migration).
 SESSION_FIELDS = ("id", "title", "site", "date", "created_at", "teams", "illustrative", "review_token")
-MAX_TITLE = 120
-_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 APPLICATION_NAME = "tugan-qala-codesign"
-
-Votes = tuple[VotingRules, tuple[Vote, ...]]
 
 
 def describe_url(url: str) -> str:
@@ -170,7 +166,7 @@ def _session_from_row(row: Sequence[Any]) -> Session:
     )
 
 
-class PostgisStore:
+class PostgisStore(RoomStateMixin):
     """Sessions and versioned concepts in PostgreSQL/PostGIS (``CODESIGN_DATABASE_URL``).
 
     Connecting applies the schema migrations (:mod:`codesign.migrations`) and checks that the
@@ -350,14 +346,14 @@ class PostgisStore:
         return _session_from_row(row)
 
     # ------------------------------------------------------------------ rounds and votes
-    def _load_json(self, session_id: str, column: str) -> Any:
+    def _read_document(self, session_id: str, column: str) -> Any:
         check_identifier(session_id, "session")
         query = sql.SQL("SELECT {} FROM sessions WHERE id = %s").format(sql.Identifier(column))
         with self._connection() as conn:
             row = conn.execute(query, (session_id,)).fetchone()
         return row[0] if row else None
 
-    def _update_json(
+    def _update_document(
         self, session_id: str, column: str, change: Callable[[Any], Any], read: Callable[[Any], Any], write: Callable
     ) -> Any:
         check_identifier(session_id, "session")
@@ -367,32 +363,6 @@ class PostgisStore:
             new = change(read(conn.execute(select, (session_id,)).fetchone()[0]))
             _write_json(conn, session_id, column, write(new))
         return new
-
-    def load_rounds(self, session_id: str) -> RoundState:
-        """The workshop's rounds and where it is in them."""
-        data = self._load_json(session_id, "rounds")
-        return state_from_json(data) if data else RoundState()
-
-    def update_rounds(self, session_id: str, change: Callable[[RoundState], RoundState]) -> RoundState:
-        """Apply one transition to the stored round state, under the session's row lock."""
-        return self._update_json(
-            session_id, "rounds", change, lambda d: state_from_json(d) if d else RoundState(), state_to_json
-        )
-
-    def load_votes(self, session_id: str) -> Votes:
-        """The voting rules and every dot placed."""
-        data = self._load_json(session_id, "votes")
-        return votes_from_json(data) if data else (VotingRules(), ())
-
-    def update_votes(self, session_id: str, change: Callable[[Votes], Votes]) -> Votes:
-        """Apply one change (a dot, new rules) to the stored votes, under the session's row lock."""
-        return self._update_json(
-            session_id,
-            "votes",
-            change,
-            lambda d: votes_from_json(d) if d else (VotingRules(), ()),
-            lambda pair: votes_to_json(*pair),
-        )
 
     # ------------------------------------------------------------------ concepts
     def latest_version(self, session_id: str, owner: str) -> int:
@@ -557,57 +527,3 @@ def _ensure_postgis(conn: psycopg.Connection, where: str) -> None:
 def _first_line(err: BaseException) -> str:
     text = str(err).strip() or type(err).__name__
     return text.splitlines()[0][:300]
-
-
-def new_session(
-    *,
-    site: str,
-    title: str,
-    teams: Sequence[tuple[str, str | None]],
-    now: datetime,
-    day: date | None = None,
-    session_id: str | None = None,
-    illustrative: bool = False,
-) -> Session:
-    """A new session checked by the file store's rules (title, 1-40 teams, names, colours), tokens drawn.
-
-    Kept rule for rule with :meth:`codesign.store.FileStore.create_session` (the store tests run
-    both stores through the same cases); PostgreSQL's one extra rule: no NUL characters.
-    """
-    check_identifier(site, "site")
-    if session_id is not None:
-        check_identifier(session_id, "session")
-    title = title.strip()
-    if not title or len(title) > MAX_TITLE or _has_nul(title):
-        raise CodesignError("session.bad_title", limit=MAX_TITLE)
-    names = [name.strip() for name, _ in teams]
-    if not 1 <= len(names) <= MAX_TEAMS:
-        raise CodesignError("session.bad_team_count", limit=MAX_TEAMS)
-    for name in names:
-        if not name or len(name) > MAX_TEAM_NAME or _has_nul(name):
-            raise CodesignError("session.bad_team_name", limit=MAX_TEAM_NAME)
-    if len({n.casefold() for n in names}) != len(names):
-        raise CodesignError("session.duplicate_team")
-    day = day or now.date()
-    team_list = []
-    for index, (name, (_, colour)) in enumerate(zip(names, teams, strict=True), start=1):
-        if colour is not None and not _HEX_COLOUR.fullmatch(colour):
-            raise CodesignError("session.bad_colour", colour=colour[:20])
-        team_list.append(
-            Team(
-                id=f"team-{index}",
-                name=name,
-                colour=colour or TEAM_COLOURS[(index - 1) % len(TEAM_COLOURS)],
-                token=secrets.token_urlsafe(16),
-            )
-        )
-    return Session(
-        id=session_id if session_id is not None else f"{day.isoformat()}-{secrets.token_hex(2)}",
-        title=title,
-        site=site,
-        date=day.isoformat(),
-        created_at=now.isoformat(timespec="seconds"),
-        teams=tuple(team_list),
-        illustrative=illustrative,
-        review_token=secrets.token_urlsafe(16),
-    )

@@ -46,8 +46,7 @@ from codesign.errors import (
     StoreError,
 )
 from codesign.ids import check_identifier
-from codesign.rounds import RoundState, state_from_json, state_to_json
-from codesign.votes import Vote, VotingRules, votes_from_json, votes_to_json
+from codesign.room_state import RoomStateMixin
 
 __all__ = [
     "DAMAGED_DIR",
@@ -58,6 +57,7 @@ __all__ = [
     "Session",
     "Team",
     "VersionInfo",
+    "new_session",
     "parse_team_lines",
 ]
 
@@ -68,6 +68,7 @@ VISION_OWNER = "vision"
 #: Team colours, Paul Tol's colour-blind-safe "bright" scheme, in order of creation.
 TEAM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#222255")
 MAX_TEAMS = 40
+MAX_TITLE = 120
 MAX_TEAM_NAME = 60
 _VERSION_FILE = re.compile(r"^v(\d{6})\.geojson$")
 #: A file set aside keeps its name (a numeric suffix is added only if that name is taken).
@@ -189,7 +190,61 @@ def _damage_reason(err: BaseException) -> str:
 _NOT_DAMAGE = (OSError, MemoryError)
 
 
-class FileStore:
+def new_session(
+    *,
+    site: str,
+    title: str,
+    teams: Sequence[tuple[str, str | None]],
+    now: datetime,
+    day: date | None = None,
+    session_id: str | None = None,
+    illustrative: bool = False,
+) -> Session:
+    """A new session, checked (title, 1-40 teams, names, colours) and with fresh tokens.
+
+    One set of rules for every store. NUL characters are refused (PostgreSQL cannot hold them).
+    Without ``session_id`` the id is the date and four random hex digits.
+    """
+    check_identifier(site, "site")
+    if session_id is not None:
+        check_identifier(session_id, "session")
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE or "\x00" in title:
+        raise CodesignError("session.bad_title", limit=MAX_TITLE)
+    names = [name.strip() for name, _ in teams]
+    if not 1 <= len(names) <= MAX_TEAMS:
+        raise CodesignError("session.bad_team_count", limit=MAX_TEAMS)
+    for name in names:
+        if not name or len(name) > MAX_TEAM_NAME or "\x00" in name:
+            raise CodesignError("session.bad_team_name", limit=MAX_TEAM_NAME)
+    if len({n.casefold() for n in names}) != len(names):
+        raise CodesignError("session.duplicate_team")
+    day = day or now.date()
+    team_list = []
+    for index, (name, (_, colour)) in enumerate(zip(names, teams, strict=True), start=1):
+        if colour is not None and not _HEX_COLOUR.fullmatch(colour):
+            raise CodesignError("session.bad_colour", colour=colour[:20])
+        team_list.append(
+            Team(
+                id=f"team-{index}",
+                name=name,
+                colour=colour or TEAM_COLOURS[(index - 1) % len(TEAM_COLOURS)],
+                token=secrets.token_urlsafe(16),
+            )
+        )
+    return Session(
+        id=session_id if session_id is not None else f"{day.isoformat()}-{secrets.token_hex(2)}",
+        title=title,
+        site=site,
+        date=day.isoformat(),
+        created_at=now.isoformat(timespec="seconds"),
+        teams=tuple(team_list),
+        illustrative=illustrative,
+        review_token=secrets.token_urlsafe(16),
+    )
+
+
+class FileStore(RoomStateMixin):
     """Sessions and versioned concepts in a folder (``CODESIGN_SESSIONS_DIR``)."""
 
     def __init__(self, root: str | os.PathLike[str], now: Callable[[], datetime] | None = None) -> None:
@@ -232,46 +287,15 @@ class FileStore:
         session_id: str | None = None,
         illustrative: bool = False,
     ) -> Session:
-        """Create a session with teams ``(name, colour or None)``; tokens are generated.
-
-        Without ``session_id`` the id is the date and four random hex digits.
-        """
-        check_identifier(site, "site")
-        if session_id is not None:
-            check_identifier(session_id, "session")
-        title = title.strip()
-        if not title or len(title) > 120:
-            raise CodesignError("session.bad_title", limit=120)
-        names = [name.strip() for name, _ in teams]
-        if not 1 <= len(names) <= MAX_TEAMS:
-            raise CodesignError("session.bad_team_count", limit=MAX_TEAMS)
-        for name in names:
-            if not name or len(name) > MAX_TEAM_NAME:
-                raise CodesignError("session.bad_team_name", limit=MAX_TEAM_NAME)
-        if len(set(n.casefold() for n in names)) != len(names):
-            raise CodesignError("session.duplicate_team")
-        day = day or self._now().date()
-        team_list = []
-        for index, (name, (_, colour)) in enumerate(zip(names, teams, strict=True), start=1):
-            if colour is not None and not _HEX_COLOUR.fullmatch(colour):
-                raise CodesignError("session.bad_colour", colour=colour[:20])
-            team_list.append(
-                Team(
-                    id=f"team-{index}",
-                    name=name,
-                    colour=colour or TEAM_COLOURS[(index - 1) % len(TEAM_COLOURS)],
-                    token=secrets.token_urlsafe(16),
-                )
-            )
-        session = Session(
-            id=session_id if session_id is not None else f"{day.isoformat()}-{secrets.token_hex(2)}",
-            title=title,
+        """Create a session with teams ``(name, colour or None)`` (see :func:`new_session`)."""
+        session = new_session(
             site=site,
-            date=day.isoformat(),
-            created_at=self._now().isoformat(timespec="seconds"),
-            teams=tuple(team_list),
+            title=title,
+            teams=teams,
+            now=self._now(),
+            day=day,
+            session_id=session_id,
             illustrative=illustrative,
-            review_token=secrets.token_urlsafe(16),
         )
         folder = self._session_dir(session.id)
         try:
@@ -331,8 +355,8 @@ class FileStore:
             return session
 
     # ------------------------------------------------------------------ rounds and votes
-    def _read_json(self, session_id: str, name: str) -> dict[str, Any] | None:
-        path = self._session_dir(session_id) / name
+    def _read_document(self, session_id: str, name: str) -> dict[str, Any] | None:
+        path = self._session_dir(session_id) / f"{name}.json"
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -340,46 +364,18 @@ class FileStore:
         except ValueError:
             return None  # a damaged file reads as "nothing set yet"; the next write replaces it
 
-    def _update_json(self, session_id: str, name: str, change: Callable[[Any], Any], read: Callable, write: Callable):
+    def _update_document(
+        self, session_id: str, name: str, change: Callable[[Any], Any], read: Callable, write: Callable
+    ) -> Any:
         with self._locked(session_id) as folder:
-            current = read(self._read_json(session_id, name))
+            current = read(self._read_document(session_id, name))
             new = change(current)
             _remove_temp_files(folder)
             try:
-                _write_atomic(folder / name, _dump(write(new)))
+                _write_atomic(folder / f"{name}.json", _dump(write(new)))
             except OSError as err:
                 raise StoreError(reason=err.strerror or str(err)) from err
             return new
-
-    def load_rounds(self, session_id: str) -> RoundState:
-        """The workshop's rounds and where it is in them."""
-        data = self._read_json(session_id, "rounds.json")
-        return state_from_json(data) if data else RoundState()
-
-    def update_rounds(self, session_id: str, change: Callable[[RoundState], RoundState]) -> RoundState:
-        """Apply one transition to the stored round state, under the session lock."""
-        return self._update_json(
-            session_id, "rounds.json", change, lambda d: state_from_json(d) if d else RoundState(), state_to_json
-        )
-
-    def load_votes(self, session_id: str) -> tuple[VotingRules, tuple[Vote, ...]]:
-        """The voting rules and every dot placed."""
-        data = self._read_json(session_id, "votes.json")
-        return votes_from_json(data) if data else (VotingRules(), ())
-
-    def update_votes(
-        self,
-        session_id: str,
-        change: Callable[[tuple[VotingRules, tuple[Vote, ...]]], tuple[VotingRules, tuple[Vote, ...]]],
-    ) -> tuple[VotingRules, tuple[Vote, ...]]:
-        """Apply one change (a dot, new rules) to the stored votes, under the session lock."""
-        return self._update_json(
-            session_id,
-            "votes.json",
-            change,
-            lambda d: votes_from_json(d) if d else (VotingRules(), ()),
-            lambda pair: votes_to_json(*pair),
-        )
 
     # ------------------------------------------------------------------ concepts
     def _owner_dir(self, folder: Path, owner: str) -> Path:
