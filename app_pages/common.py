@@ -254,3 +254,12 @@ def legend(items: list[tuple[str, str]], note: str = "") -> None:
         for colour, label in items
     )
     st.html(f"<div>{swatches}</div>" + (f"<div style='margin-top:6px'>{html.escape(note)}</div>" if note else ""))
+
+
+def consensus_metrics(result: Any) -> None:
+    """The consensus in four big numbers: agreed, contested and single-voice m², Fleiss' kappa."""
+    cols = st.columns(4)
+    for col, state in zip(cols, ("agreed", "contested", "single"), strict=False):
+        col.metric(t(f"consensus.{state}"), f"{num(result.area_in(state))} {t('unit.m2')}")
+    kappa = "—" if result.fleiss_kappa is None else num(result.fleiss_kappa, 2)
+    cols[3].metric(t("consensus.fleiss"), kappa, help=t("consensus.fleiss_help"))

@@ -5,7 +5,21 @@ from __future__ import annotations
 import shapely
 import streamlit as st
 
-from app_pages.common import can_change, desk_page, error_text, go_to, lang, legend, md, num, site, store, t, view_map
+from app_pages.common import (
+    can_change,
+    consensus_metrics,
+    desk_page,
+    error_text,
+    go_to,
+    lang,
+    legend,
+    md,
+    num,
+    site,
+    store,
+    t,
+    view_map,
+)
 from app_pages.votes import display_names, target_label
 from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
@@ -46,12 +60,7 @@ def show(session: Session) -> None:
     names = {team.id: team.name for team in session.teams} | {PLAN_OWNER: t("compare.plan")}
     st.caption(t("consensus.voices", names=", ".join(names[o] for o, _ in versions)))
     with st.container(key="consensus_figures"):
-        cols = st.columns(4)
-        cols[0].metric(t("consensus.agreed"), f"{num(result.area_in('agreed'))} {t('unit.m2')}")
-        cols[1].metric(t("consensus.contested"), f"{num(result.area_in('contested'))} {t('unit.m2')}")
-        cols[2].metric(t("consensus.single"), f"{num(result.area_in('single'))} {t('unit.m2')}")
-        kappa = "—" if result.fleiss_kappa is None else num(result.fleiss_kappa, 2)
-        cols[3].metric(t("consensus.fleiss"), kappa, help=t("consensus.fleiss_help"))
+        consensus_metrics(result)
         plan = store().load_latest(session.id, PLAN_OWNER)
         for notice in consensus_sentences(result, plan):
             st.markdown(f"- {md(describe_finding(notice, lang()))}")

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from app_pages.common import LANGUAGE_NAMES, desk_page, error_text, lang, num, store, t
+from app_pages.common import LANGUAGE_NAMES, consensus_metrics, desk_page, error_text, lang, num, store, t
 from codesign.errors import CodesignError
 from codesign.export import EXPORT_FORMATS, export_to
 from codesign.i18n import LANGUAGES
@@ -47,12 +47,7 @@ except CodesignError as err:
 st.markdown(f"#### {t('report.preview')}")
 with st.container(key="report_preview"):
     result = analysis.consensus
-    cols = st.columns(4)
-    cols[0].metric(t("consensus.agreed"), f"{num(result.area_in('agreed'))} {t('unit.m2')}")
-    cols[1].metric(t("consensus.contested"), f"{num(result.area_in('contested'))} {t('unit.m2')}")
-    cols[2].metric(t("consensus.single"), f"{num(result.area_in('single'))} {t('unit.m2')}")
-    kappa = "—" if result.fleiss_kappa is None else num(result.fleiss_kappa, 2)
-    cols[3].metric(t("consensus.fleiss"), kappa, help=t("consensus.fleiss_help"))
+    consensus_metrics(result)
     if analysis.plan is None:
         st.info(t("report.no_plan"))
     else:

@@ -28,21 +28,10 @@ import shapely  # noqa: E402
 from shapely.geometry import LineString, Point, box  # noqa: E402
 
 from codesign.concepts import Concept, ConceptFeature  # noqa: E402
-from codesign.serve import running_app  # noqa: E402
+from codesign.serve import CHROMIUM_ARGS, running_app  # noqa: E402
 from codesign.sites import load_site  # noqa: E402
 from codesign.store import FileStore  # noqa: E402
 from codesign.taxonomy import categories  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def sixty_feature_concept(site_id: str = "aksu-city-square", seed: int = 1) -> Concept:

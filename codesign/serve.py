@@ -17,9 +17,20 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["APP", "free_port", "running_app", "streamlit_command"]
+__all__ = ["APP", "CHROMIUM_ARGS", "free_port", "running_app", "streamlit_command"]
 
 APP = Path(__file__).resolve().parent.parent / "workshop_app.py"
+#: Flags for Debian's headless Chromium in tests and benchmarks (no network chatter, no sandbox as root).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def streamlit_command(port: int, address: str) -> list[str]:

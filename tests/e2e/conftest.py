@@ -12,20 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from codesign.serve import running_app
+from codesign.serve import CHROMIUM_ARGS, running_app
 from codesign.store import FileStore
 
 CHROMIUM = os.environ.get("CODESIGN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SECRET = "e2e-facilitator-secret-0123456789"
 
 
