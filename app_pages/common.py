@@ -14,11 +14,12 @@ from typing import Any
 import streamlit as st
 
 from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, team_for_token
+from codesign.consensus import Consensus, build_consensus
 from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.maps import context_geojson
 from codesign.sites import Site, load_site
-from codesign.store import Session
+from codesign.store import PLAN_OWNER, Session
 from codesign.stores import DATABASE_URL_VARIABLE, Store, open_store
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
@@ -263,3 +264,19 @@ def consensus_metrics(result: Any) -> None:
         col.metric(t(f"consensus.{state}"), f"{num(result.area_in(state))} {t('unit.m2')}")
     kappa = "—" if result.fleiss_kappa is None else num(result.fleiss_kappa, 2)
     cols[3].metric(t("consensus.fleiss"), kappa, help=t("consensus.fleiss_help"))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def consensus_for(session_id: str, versions: tuple[tuple[str, int], ...], threshold: float) -> Consensus | None:
+    """The consensus of the given owners' versions (cached: recomputed only after a save)."""
+    concepts = [store().load_version(session_id, owner, version) for owner, version in versions]
+    if not concepts:
+        return None
+    return build_consensus(concepts, site(store().load_session(session_id).site).frame, threshold=threshold)
+
+
+def voices(session: Session, with_plan: bool = False) -> tuple[tuple[str, int], ...]:
+    """(owner, latest version) of every team that saved a concept (and the plan, if asked)."""
+    owners = [team.id for team in session.teams] + ([PLAN_OWNER] if with_plan else [])
+    latest = ((owner, store().latest_version(session.id, owner)) for owner in owners)
+    return tuple((owner, version) for owner, version in latest if version > 0)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.common import (
     can_change,
+    consensus_for,
     consensus_metrics,
     desk_page,
     error_text,
@@ -19,9 +20,10 @@ from app_pages.common import (
     store,
     t,
     view_map,
+    voices,
 )
 from app_pages.votes import display_names, target_label
-from codesign.consensus import Consensus, build_consensus, consensus_sentences, describe_finding, joint_vision
+from codesign.consensus import consensus_sentences, describe_finding, joint_vision
 from codesign.errors import CodesignError
 from codesign.maps import Styled, styled_layer
 from codesign.store import PLAN_OWNER, VISION_OWNER, Session
@@ -34,21 +36,6 @@ controls = st.columns([2, 1, 1])
 threshold = controls[0].slider(t("consensus.threshold"), 0.3, 1.0, 0.5, 0.05, help=t("consensus.threshold_help"))
 with_plan = controls[1].toggle(t("consensus.with_plan"), key="consensus_with_plan")
 live = controls[2].toggle(t("consensus.live"), value=True, key="consensus_live")
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def consensus_for(session_id: str, versions: tuple[tuple[str, int], ...], threshold: float) -> Consensus | None:
-    """The consensus of the given owners' versions (cached: recomputed only after a save)."""
-    concepts = [store().load_version(session_id, owner, version) for owner, version in versions]
-    if not concepts:
-        return None
-    return build_consensus(concepts, site(store().load_session(session_id).site).frame, threshold=threshold)
-
-
-def voices(session: Session, with_plan: bool) -> tuple[tuple[str, int], ...]:
-    owners = [team.id for team in session.teams] + ([PLAN_OWNER] if with_plan else [])
-    latest = ((owner, store().latest_version(session.id, owner)) for owner in owners)
-    return tuple((owner, version) for owner, version in latest if version > 0)
 
 
 def show(session: Session) -> None:

@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from app_pages.common import error_text, lang, link_still_valid, md, num, site, store, t
-from codesign.consensus import build_consensus
+from app_pages.common import consensus_for, error_text, lang, link_still_valid, md, num, site, store, t, voices
+from codesign.consensus import DEFAULT_THRESHOLD
 from codesign.errors import AccessDenied, CodesignError
 from codesign.rounds import voting_open
 from codesign.store import Session
@@ -89,9 +89,9 @@ def vote_panel(session: Session, team: object) -> None:
                         else ""
                     )
                     dot_row(other.id, f.id, target_label(session, other.id, f.id) + size)
-        saved = [c for c in concepts.values() if c is not None]
-        if len(saved) >= 2:
-            consensus = build_consensus(saved, the_site.frame)
+        versions = voices(session)
+        if len(versions) >= 2:
+            consensus = consensus_for(session.id, versions, DEFAULT_THRESHOLD)
             agreed: dict[str, float] = {}
             for area, state, cid in zip(consensus.areas, consensus.states, consensus.majority, strict=True):
                 if state == "agreed":
