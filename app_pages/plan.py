@@ -127,7 +127,7 @@ with st.container(key="plan_summary"):
 view_map(the_site, f"plan_preview_{session.id}_{cache_key[0][:12]}", concept_layer(result.concept, lang()), 520)
 if st.button(t("plan.accept"), type="primary", disabled=not result.concept.features, key="plan_accept"):
     try:
-        saved = store().save_concept(session.id, owner, result.concept, store().latest_version(session.id, owner))
+        saved = store().save_concept(session.id, owner, result.concept, base_version=None)
         st.success(t("plan.saved", name=owners[owner], version=saved.version))
         st.caption(t("plan.go_compare"))
     except CodesignError as err:

@@ -50,7 +50,7 @@ from codesign.consensus import (
     describe_finding,
 )
 from codesign.demo import ensure_demo_session
-from codesign.errors import CodesignError, ImportFormatError
+from codesign.errors import CodesignError, ImportFormatError, SessionConflictError
 from codesign.geometry import Notice
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.serve import streamlit_command
@@ -281,6 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report(args, store)
         elif args.command == "export":
             _export(args, store)
+    except SessionConflictError as err:  # the tablet's wording ("choose what to do") does not fit a terminal
+        owner = getattr(args, "team", None) or getattr(args, "what", "")
+        print(f"error: {translate('cli.save_conflict', args.lang, owner=owner, **err.params)}", file=sys.stderr)
+        return 2
     except CodesignError as err:
         print(f"error: {translate(err.key, args.lang, **err.params)}", file=sys.stderr)
         return 2
@@ -341,7 +345,7 @@ def _import_concept(args: argparse.Namespace, store: Store) -> None:
     if not result.concept.features:
         _print_import_report(imported, suggestion, mapping, result, lang)
         raise ImportFormatError("import.nothing_to_save")
-    saved = store.save_concept(session.id, owner, result.concept, store.latest_version(session.id, owner))
+    saved = store.save_concept(session.id, owner, result.concept, base_version=None)
     _print_import_report(imported, suggestion, mapping, result, lang)
     what = "plan" if owner == PLAN_OWNER else f"concept of {owner}"
     print(f"Saved {what} version {saved.version} in session {session.id}: {len(saved.features)} features.")

@@ -418,11 +418,12 @@ class PostgisStore(RoomStateMixin):
         self.load_session(session_id)
         return []
 
-    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int) -> Concept:
+    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
         """Store ``concept`` as a new version and return it with version and time set.
 
         ``base_version`` is the version the editor started from; if another save came in
-        since, :class:`SessionConflictError` carries the latest version number. Nothing is
+        since, :class:`SessionConflictError` carries the latest version number. ``None``
+        stores it on top of whatever is latest (an import), decided under the session's row lock. Nothing is
         stored that does not read back (:func:`~codesign.concepts.concept_from_geojson`).
         """
         check_identifier(session_id, "session")
@@ -431,7 +432,7 @@ class PostgisStore(RoomStateMixin):
         with self._transaction() as conn:
             self._lock_session(conn, session_id)
             latest = _latest(conn, session_id, owner)
-            if base_version != latest:
+            if base_version is not None and base_version != latest:
                 raise SessionConflictError(latest=latest, base=base_version)
             saved = replace(concept, team=owner, version=latest + 1, saved_at=self._now().isoformat(timespec="seconds"))
             _insert_version(conn, session_id, owner, saved)

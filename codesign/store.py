@@ -522,11 +522,13 @@ class FileStore(RoomStateMixin):
                     found.append((owner_dir.name, path.name, _why_damaged(path, int(match.group(1)))))
         return found
 
-    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int) -> Concept:
+    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
         """Store ``concept`` as a new version and return it with version and time set.
 
         ``base_version`` is the version the editor started from; if another save came
-        in since, :class:`SessionConflictError` carries the latest version number. The new
+        in since, :class:`SessionConflictError` carries the latest version number.
+        ``None`` stores it on top of whatever is latest (an import: "this file becomes the
+        concept"), decided under the same lock, so concurrent imports all become versions. The new
         number is above every number used before, damaged files included. A full or
         read-only disk raises :class:`StoreError` (``save.failed``) and changes nothing.
         """
@@ -543,7 +545,7 @@ class FileStore(RoomStateMixin):
                 if whole is False:
                     with contextlib.suppress(OSError):
                         self._move_if_damaged(owner_dir, number)
-            if base_version != latest:
+            if base_version is not None and base_version != latest:
                 raise SessionConflictError(latest=latest, base=base_version)
             used = self._version_numbers(owner_dir) + self._set_aside_numbers(owner_dir)
             saved = replace(

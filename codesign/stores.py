@@ -95,8 +95,13 @@ class Store(Protocol):
         """The newest version, or ``None`` when nothing is saved yet."""
         ...
 
-    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int) -> Concept:
-        """Store ``concept`` as a new version based on ``base_version``; returns it numbered and timed."""
+    def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
+        """Store ``concept`` as a new version based on ``base_version``; returns it numbered and timed.
+
+        ``None`` means "on top of whatever is latest" (imports), decided atomically under the
+        session's lock; a number older than the latest raises
+        :class:`~codesign.errors.SessionConflictError`.
+        """
         ...
 
     def damaged_versions(self, session_id: str) -> list[tuple[str, str, str]]:
