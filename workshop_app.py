@@ -13,6 +13,7 @@ from codesign.access import is_reviewer as review_allowed
 from codesign.errors import CodesignError
 
 st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide", initial_sidebar_state="collapsed")
+common.require_sound_configuration()  # a configured facilitator secret that is too short: nothing runs
 
 given_key = st.query_params.get("key")
 if given_key is not None:

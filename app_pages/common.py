@@ -75,6 +75,16 @@ def facilitator_secret_value() -> str:
     return _secret(sessions_dir())
 
 
+def require_sound_configuration() -> None:
+    """Stop every page with the reason when the app is set up in a way it refuses (a short secret)."""
+    try:
+        facilitator_secret_value()
+    except CodesignError as err:
+        print(f"\n  Tugan Qala Co-design cannot start: {err}\n", file=sys.stderr)
+        st.error(error_text(err))
+        st.stop()
+
+
 @st.cache_data(show_spinner=False)
 def site_context(site_id: str) -> dict[str, Any]:
     """The site's context layers, trimmed for the browser (cached: they never change)."""

@@ -38,7 +38,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, join_link
+from codesign.access import (
+    DEFAULT_BASE_URL,
+    default_secrets_files,
+    facilitator_link,
+    facilitator_secret,
+    join_link,
+    secret_from_toml_files,
+)
 from codesign.compare import DEFAULT_MATCH_DISTANCE_M, Comparison, category_label, compare_concepts, describe
 from codesign.concepts import Concept
 from codesign.consensus import (
@@ -67,6 +74,11 @@ __all__ = ["main"]
 
 def _sessions_dir() -> Path:
     return Path(os.environ.get("CODESIGN_SESSIONS_DIR", "sessions"))
+
+
+def _facilitator_secret() -> tuple[str, bool]:
+    """The secret the app will use: environment, then secrets.toml (as Streamlit reads it), then the file."""
+    return facilitator_secret(_sessions_dir(), configured=secret_from_toml_files(default_secrets_files()))
 
 
 def _print_links(session: Session, base_url: str, secret: str | None) -> None:
@@ -248,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 site=args.site, title=args.title, teams=[(n, None) for n in names], day=args.date
             )
             print(f"Session {session.id}: {session.title} ({session.site}, {session.date})")
-            _print_links(session, base_url, facilitator_secret(_sessions_dir())[0])
+            _print_links(session, base_url, _facilitator_secret()[0])
         elif args.command == "session" and args.action == "list":
             for s in store.list_sessions():
                 print(f"{s.id}\t{s.date}\t{s.site}\t{len(s.teams)} teams\t{s.title}")
@@ -266,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{team.id}\t{saved}")
         elif args.command == "demo":
             session = ensure_demo_session(store)
-            _print_links(session, base_url, facilitator_secret(_sessions_dir())[0])
+            _print_links(session, base_url, _facilitator_secret()[0])
         elif args.command == "run":
             return _run(args, store, base_url)
         elif args.command == "import" and args.what == "site":
@@ -665,7 +677,7 @@ def _run(args: argparse.Namespace, store: Store, base_url: str) -> int:
     if args.base_url is None and "CODESIGN_BASE_URL" not in os.environ:
         base_url = f"http://localhost:{args.port}"
     os.environ["CODESIGN_BASE_URL"] = base_url
-    secret, created = facilitator_secret(_sessions_dir())
+    secret, created = _facilitator_secret()
     print("\nTugan Qala Co-design")
     print(f"  Facilitator{' (new secret)' if created else ''}: {facilitator_link(base_url, secret)}")
     if args.demo:

@@ -148,3 +148,50 @@ def test_a_reissued_review_link_stops_working(two_sessions, tmp_path):
     at2.query_params["r"] = session.review_token
     at2.run()
     assert "reviewer" not in at2.session_state
+
+
+# ----------------------------------------------------------------------------- join codes, the secret
+
+
+def router(lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "workshop_app.py"), default_timeout=30)
+    at.session_state["lang"] = lang
+    return at
+
+
+def test_a_join_code_typed_in_cyrillic_look_alikes_opens_the_teams_page(workshop):
+    from dataclasses import replace
+
+    store, session = workshop
+    # a token whose code is ACK-ECX: every letter has a Cyrillic look-alike (tests/unit/test_access.py)
+    store.update_session(replace(session, teams=(replace(session.teams[0], token="token-233"), session.teams[1])))
+    at = router("ru").run()
+    at.text_input[0].input("аск-есх")  # typed on a Russian keyboard
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error
+    assert at.subheader[0].value.startswith(session.teams[0].name)  # the team's sketch page
+
+
+@pytest.mark.parametrize("typed", ["АСК-ЕСЖ", "🙂🙂🙂-🙂🙂🙂", "Ы" * 12, "ЙЦУКЕН"])
+def test_a_wrong_join_code_is_a_plain_wrong_code(workshop, typed):
+    at = run_page("welcome.py", "kk")
+    at.text_input[0].input(typed)
+    at.button[0].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [translate("welcome.bad_code", "kk")]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_the_app_refuses_to_run_with_a_short_configured_secret(workshop, monkeypatch, lang):
+    monkeypatch.setenv("CODESIGN_FACILITATOR_SECRET", "too-short")
+    at = router(lang)
+    at.query_params["key"] = "too-short"
+    at.run()
+    assert not at.exception
+    expected = translate("error.secret_too_short", lang, source="CODESIGN_FACILITATOR_SECRET", length=9, minimum=16)
+    assert [e.value for e in at.error] == [expected]
+    assert "facilitator" not in at.session_state  # the short secret opened nothing
+    assert not at.title  # and no page ran
