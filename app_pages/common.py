@@ -13,9 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, team_for_token
+from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret
 from codesign.consensus import Consensus, build_consensus
 from codesign.errors import CodesignError
+from codesign.gate import WriteGate, Writer, WriteRefused
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.maps import context_geojson
 from codesign.sites import Site, load_site
@@ -196,15 +197,11 @@ def go_to(page: str, query_params: dict[str, str] | None = None) -> None:
         st.switch_page(page, query_params=query_params)
 
 
-def link_still_valid(session_id: str, team: object) -> bool:
-    """Whether a team page's token still opens its team (the facilitator may have reissued it)."""
-    token = getattr(team, "token", None)
-    if token is None:
-        return True  # not a team link (the facilitator's joint vision)
-    try:
-        return team_for_token(store().load_session(session_id), token).id == team.id
-    except CodesignError:
-        return False
+def facilitator_gate(session_id: str) -> WriteGate:
+    """The write gate for the facilitator's writes (joint vision, plan); refused to anyone else."""
+    if not is_facilitator():
+        raise WriteRefused()
+    return WriteGate(store(), session_id, Writer.facilitator())
 
 
 def reviewer_session() -> str | None:
