@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret
+from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, is_reviewer
 from codesign.consensus import Consensus, build_consensus
 from codesign.errors import CodesignError
 from codesign.gate import WriteGate, Writer, WriteRefused
@@ -204,9 +204,38 @@ def facilitator_gate(session_id: str) -> WriteGate:
     return WriteGate(store(), session_id, Writer.facilitator())
 
 
+def remember_review_link(session_id: str, token: str) -> None:
+    """Keep a review link's session and token in this browser session (checked on every run)."""
+    st.session_state.reviewer = session_id
+    st.session_state.reviewer_token = token
+
+
 def reviewer_session() -> str | None:
-    """The session this browser may review read-only (from a reviewer link), if any."""
-    return st.session_state.get("reviewer")
+    """The session this browser may review read-only, if its review link is still the session's.
+
+    The token is checked against the store on every run, as team links are: after the
+    facilitator reissues the review link, an open tab stops at its next rerun (and the router
+    says why: ``review_refused``).
+    """
+    session_id = st.session_state.get("reviewer")
+    if session_id is None:
+        return None
+    try:
+        valid = is_reviewer(store().load_session(session_id), st.session_state.get("reviewer_token"))
+    except CodesignError:
+        valid = False
+    if valid:
+        return session_id
+    st.session_state.pop("reviewer", None)
+    st.session_state.pop("reviewer_token", None)
+    st.session_state.review_refused = True
+    return None
+
+
+def not_available() -> None:
+    """A page this browser may not open (a desk page without the facilitator's or a valid review link)."""
+    st.title(t("nav.not_available"))
+    st.info(t("nav.not_available_help"))
 
 
 def can_change() -> bool:
