@@ -372,4 +372,16 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
 
     # ------------------------------------------------------------------ last: the room watcher (a fragment)
     if in_room:
-        watch(lambda: room_fingerprint(session.id), room_fingerprint(session.id), heartbeat=(session.id, team.id))
+
+        def link_works() -> bool:
+            try:
+                gate().check_link()
+            except WriteRefused:
+                return False
+            return True
+
+        def seen() -> tuple:
+            """What makes the tablet rerun: the room's state, and whether its link still works."""
+            return room_fingerprint(session.id), link_works()
+
+        watch(seen, seen(), heartbeat=(session.id, team.id))

@@ -136,3 +136,16 @@ def test_a_reissued_review_link_stops_in_an_open_tab(server, browser):
         expect(department.get_by_test_id("stDialog")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_a_reissued_team_link_stops_an_open_tablet_without_a_tap(server, tablet):
+    """The tablet's watcher sees the reissue within seconds: it says so, and its map is gone."""
+    from tests.e2e.test_sketch import MAP_FRAME, open_sketch
+
+    base_url, store = server
+    session = store.create_session(site="aksu-city-square", title="e2e-reissue", teams=[("Орлы", None)])
+    page, _ = open_sketch(tablet, join_link(base_url, session.id, session.teams[0].token))
+    store.reissue_token(session.id, "team-1")
+    expect(page.get_by_text(ru("sketch.link_revoked"))).to_be_visible(timeout=15_000)
+    expect(page.locator(MAP_FRAME)).to_have_count(0)
+    expect(page.get_by_test_id("stDialog")).to_have_count(0)
