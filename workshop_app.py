@@ -9,10 +9,9 @@ import streamlit as st
 
 from app_pages import common
 from codesign.access import is_facilitator as secret_matches
-from codesign.access import is_reviewer as review_allowed
-from codesign.errors import CodesignError
 
 st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide", initial_sidebar_state="collapsed")
+common.require_sound_configuration()  # a configured facilitator secret that is too short: nothing runs
 
 given_key = st.query_params.get("key")
 if given_key is not None:
@@ -25,39 +24,61 @@ if given_key is not None:
 
 review_token = st.query_params.get("r")
 if review_token is not None:
-    try:
-        reviewed = common.store().load_session(st.query_params.get("s") or "")
-        if review_allowed(reviewed, review_token):
-            st.session_state.reviewer = reviewed.id
-        else:
-            st.session_state.pop("reviewer", None)
-    except CodesignError:
-        st.session_state.pop("reviewer", None)
+    common.remember_review_link(st.query_params.get("s") or "", review_token)
     del st.query_params["r"]  # the link's secret does not stay in the address bar
 
 sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon="✏️", url_path="sketch")
+desk_pages = {
+    "projector": ("app_pages/projector.py", "nav.projector", "📽️"),
+    "plan": ("app_pages/plan.py", "nav.plan", "📥"),
+    "compare": ("app_pages/compare.py", "nav.compare", "⚖️"),
+    "consensus": ("app_pages/consensus.py", "nav.consensus", "🤝"),
+    "vision": ("app_pages/vision.py", "nav.vision", "🌟"),
+    "report": ("app_pages/report.py", "nav.report", "📄"),
+}
+
+
+def desk(path: str) -> st.Page:
+    script, title, icon = desk_pages[path]
+    return st.Page(script, title=common.t(title), icon=icon, url_path=path)
+
+
+def not_here(path: str) -> st.Page:
+    """A hidden route for a page this browser may not open: a clear message, never "Page not found"."""
+    return st.Page(common.not_available, title=common.t("nav.not_available"), url_path=path, visibility="hidden")
+
+
 if common.is_facilitator():
     pages = [
         st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True),
-        st.Page("app_pages/projector.py", title=common.t("nav.projector"), icon="📽️", url_path="projector"),
-        st.Page("app_pages/plan.py", title=common.t("nav.plan"), icon="📥", url_path="plan"),
-        st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare"),
-        st.Page("app_pages/consensus.py", title=common.t("nav.consensus"), icon="🤝", url_path="consensus"),
-        st.Page("app_pages/vision.py", title=common.t("nav.vision"), icon="🌟", url_path="vision"),
-        st.Page("app_pages/report.py", title=common.t("nav.report"), icon="📄", url_path="report"),
+        *(desk(path) for path in desk_pages),
         sketch,
     ]
-elif common.reviewer_session():
+elif common.reviewer_session():  # the review link's token is checked against the store on every run
+    compare = desk("compare")
+
+    def open_comparison() -> None:
+        """The review link's first page is the comparison, whether it names /compare or the root."""
+        st.switch_page(compare)
+
     pages = [
-        st.Page("app_pages/compare.py", title=common.t("nav.compare"), icon="⚖️", url_path="compare", default=True),
-        st.Page("app_pages/consensus.py", title=common.t("nav.consensus"), icon="🤝", url_path="consensus"),
-        st.Page("app_pages/report.py", title=common.t("nav.report"), icon="📄", url_path="report"),
+        st.Page(open_comparison, title=common.t("nav.compare"), url_path="review", default=True, visibility="hidden"),
+        compare,
+        desk("consensus"),
+        desk("report"),
+        *(not_here(path) for path in ("projector", "plan", "vision")),
     ]
 else:
-    pages = [st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True), sketch]
+    pages = [
+        st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True),
+        sketch,
+        *(not_here(path) for path in desk_pages),
+    ]
 
-desk = common.is_facilitator() or common.reviewer_session()
-page = st.navigation(pages, position="top" if desk else "hidden")
+desk_view = common.is_facilitator() or common.reviewer_session()
+page = st.navigation(pages, position="top" if desk_view else "hidden")
 common.tablet_css()
 common.language_picker()
+if st.session_state.pop("review_refused", False):
+    st.error(common.t("review.link_refused"))
 page.run()

@@ -13,9 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, team_for_token
+from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, is_reviewer
 from codesign.consensus import Consensus, build_consensus
 from codesign.errors import CodesignError
+from codesign.gate import WriteGate, Writer, WriteRefused
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.maps import context_geojson
 from codesign.sites import Site, load_site
@@ -73,6 +74,16 @@ def _secret(root: str) -> str:
 def facilitator_secret_value() -> str:
     """The facilitator's secret (generated and printed on first start)."""
     return _secret(sessions_dir())
+
+
+def require_sound_configuration() -> None:
+    """Stop every page with the reason when the app is set up in a way it refuses (a short secret)."""
+    try:
+        facilitator_secret_value()
+    except CodesignError as err:
+        print(f"\n  Tugan Qala Co-design cannot start: {err}\n", file=sys.stderr)
+        st.error(error_text(err))
+        st.stop()
 
 
 @st.cache_data(show_spinner=False)
@@ -186,20 +197,45 @@ def go_to(page: str, query_params: dict[str, str] | None = None) -> None:
         st.switch_page(page, query_params=query_params)
 
 
-def link_still_valid(session_id: str, team: object) -> bool:
-    """Whether a team page's token still opens its team (the facilitator may have reissued it)."""
-    token = getattr(team, "token", None)
-    if token is None:
-        return True  # not a team link (the facilitator's joint vision)
-    try:
-        return team_for_token(store().load_session(session_id), token).id == team.id
-    except CodesignError:
-        return False
+def facilitator_gate(session_id: str) -> WriteGate:
+    """The write gate for the facilitator's writes (joint vision, plan); refused to anyone else."""
+    if not is_facilitator():
+        raise WriteRefused()
+    return WriteGate(store(), session_id, Writer.facilitator())
+
+
+def remember_review_link(session_id: str, token: str) -> None:
+    """Keep a review link's session and token in this browser session (checked on every run)."""
+    st.session_state.reviewer = session_id
+    st.session_state.reviewer_token = token
 
 
 def reviewer_session() -> str | None:
-    """The session this browser may review read-only (from a reviewer link), if any."""
-    return st.session_state.get("reviewer")
+    """The session this browser may review read-only, if its review link is still the session's.
+
+    The token is checked against the store on every run, as team links are: after the
+    facilitator reissues the review link, an open tab stops at its next rerun (and the router
+    says why: ``review_refused``).
+    """
+    session_id = st.session_state.get("reviewer")
+    if session_id is None:
+        return None
+    try:
+        valid = is_reviewer(store().load_session(session_id), st.session_state.get("reviewer_token"))
+    except CodesignError:
+        valid = False
+    if valid:
+        return session_id
+    st.session_state.pop("reviewer", None)
+    st.session_state.pop("reviewer_token", None)
+    st.session_state.review_refused = True
+    return None
+
+
+def not_available() -> None:
+    """A page this browser may not open (a desk page without the facilitator's or a valid review link)."""
+    st.title(t("nav.not_available"))
+    st.info(t("nav.not_available_help"))
 
 
 def can_change() -> bool:

@@ -11,6 +11,7 @@ from app_pages.common import (
     consensus_metrics,
     desk_page,
     error_text,
+    facilitator_gate,
     go_to,
     lang,
     legend,
@@ -125,7 +126,7 @@ def show(session: Session) -> None:
     if can_change() and st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
         vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
         try:
-            store().save_concept(session.id, VISION_OWNER, vision, base_version=None)
+            facilitator_gate(session.id).save_concept(VISION_OWNER, vision, base_version=None)
             st.session_state.vision_started = True
             go_to("app_pages/vision.py")
         except CodesignError as err:

@@ -8,6 +8,7 @@ session when a save fails, with a retry.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 import streamlit as st
 import streamlit_folium
 
-from app_pages.common import error_text, lang, link_still_valid, md, num, site, site_context, store, t, view_map
+from app_pages.common import error_text, facilitator_gate, lang, md, num, site, site_context, store, t, view_map
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.concepts import (
@@ -33,6 +34,7 @@ from codesign.concepts import (
     zone_overlaps,
 )
 from codesign.errors import CodesignError, SessionConflictError
+from codesign.gate import WriteGate, Writer, WriteRefused
 from codesign.maps import concept_layer, sketch_map
 from codesign.rounds import editing_open, voting_open
 from codesign.store import Session
@@ -77,10 +79,21 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
         st.session_state[state_key] = Editor(concept=latest, base=latest, undo=[], drafts={})
     editor: Editor = st.session_state[state_key]
 
-    def save() -> None:
-        """Store the editor's concept as a new version, recording the outcome."""
+    def gate() -> WriteGate:
+        """The write gate for this editor: the team's link on a tablet, else the facilitator."""
+        if in_room:
+            return WriteGate(store(), session.id, Writer.team(team.id, getattr(team, "token", None)))
+        return facilitator_gate(session.id)  # the joint vision: the facilitator's, checked on every write
+
+    def store_version() -> None:
+        """Store the editor's concept as a new version through the gate, recording the outcome.
+
+        :class:`WriteRefused` (link, round, owner) passes up with nothing stored.
+        """
         try:
-            saved = store().save_concept(session.id, team.id, editor.concept, editor.base.version)
+            saved = gate().save_concept(team.id, editor.concept, editor.base.version)
+        except WriteRefused:
+            raise
         except SessionConflictError as err:
             editor.status = ("conflict", err.params.get("latest"))
             return
@@ -94,21 +107,40 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
         editor.base = saved
         editor.status = ("saved", saved.version, saved.saved_at)
 
+    def store_or_check() -> None:
+        """Save now, or, while a conflict waits for the team's choice, only check the right to change."""
+        if editor.status[0] == "conflict":
+            gate().check_concept_write(team.id)
+        else:
+            store_version()
+
+    def guarded(action: Callable[..., None]) -> Callable[..., None]:
+        """Run an editor action; when the gate refuses it, put the editor back as it was and say why."""
+
+        def run(*args: Any) -> None:
+            before = (editor.concept, editor.base, list(editor.undo), editor.status)
+            try:
+                action(*args)
+            except WriteRefused as err:
+                editor.concept, editor.base, editor.undo, editor.status = before
+                editor.messages = (("error", error_text(err)),)
+
+        return run
+
+    @guarded
+    def save() -> None:
+        """Retry: store the concept kept in this browser session."""
+        store_version()
+
+    @guarded
     def commit(new: Concept) -> None:
-        """Make ``new`` the concept (undoable) and save it (unless the facilitator closed editing)."""
+        """Make ``new`` the concept (undoable) and save it."""
         if new.same_content(editor.concept):
-            return
-        if in_room and not link_still_valid(session.id, team):
-            editor.messages = (("error", t("sketch.link_revoked")),)
-            return
-        if in_room and not editing_open(store().load_rounds(session.id), time.time()):
-            editor.messages = (("error", t("room.locked_save")),)
             return
         editor.undo.append(editor.concept)
         del editor.undo[:-50]
         editor.concept = new
-        if editor.status[0] != "conflict":
-            save()
+        store_or_check()
 
     def local_time(iso: str | None) -> str:
         """An ISO time as the venue's clock shows it (HH:MM:SS)."""
@@ -130,19 +162,22 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
         messages = [("warning", t(n.key, **n.params)) for _, n in outcome.notices]
         messages += [("error", t(n.key, **n.params)) for n in outcome.rejected]
         editor.messages = tuple(messages)
-        if outcome.added:
-            st.session_state["feature_pick"] = outcome.added[-1]
         if outcome.changed_anything:
             commit(outcome.concept)
+        if outcome.added and outcome.added[-1] in {f.id for f in editor.concept.features}:
+            st.session_state["feature_pick"] = outcome.added[-1]  # not when the gate refused the drawing
 
+    @guarded
     def do_undo() -> None:
         if editor.undo:
             editor.concept = editor.undo.pop()
             editor.messages = (("info", t("sketch.undone")),)
-            if editor.status[0] != "conflict":
-                save()
+            store_or_check()
 
+    @guarded
     def resolve(choice: str) -> None:
+        gate().check_owner(team.id)
+        gate().check_link()  # taking theirs stores nothing, but a revoked link reads nothing either
         latest = store().load_latest(session.id, team.id) or Concept(site=session.site, team=team.id)
         if choice == "reload":
             editor.concept = latest
@@ -155,7 +190,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
             editor.concept = merged
             editor.messages = (("warning", t("sketch.merge_lost", count=lost)),) if lost else ()
         editor.base = latest
-        save()
+        store_version()
 
     # ------------------------------------------------------------------ header and save state
     title_col, status_col = st.columns([3, 2], vertical_alignment="center")
@@ -337,4 +372,16 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
 
     # ------------------------------------------------------------------ last: the room watcher (a fragment)
     if in_room:
-        watch(lambda: room_fingerprint(session.id), room_fingerprint(session.id), heartbeat=(session.id, team.id))
+
+        def link_works() -> bool:
+            try:
+                gate().check_link()
+            except WriteRefused:
+                return False
+            return True
+
+        def seen() -> tuple:
+            """What makes the tablet rerun: the room's state, and whether its link still works."""
+            return room_fingerprint(session.id), link_works()
+
+        watch(seen, seen(), heartbeat=(session.id, team.id))

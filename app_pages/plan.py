@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from app_pages.common import desk_page, error_text, lang, md, num, site, store, t, view_map
+from app_pages.common import desk_page, error_text, facilitator_gate, lang, md, num, site, t, view_map
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
 from codesign.io import DEFAULT_LIMITS, FORMATS, ImportedFile, build_concept, read_file, suggest_mapping
@@ -127,7 +127,7 @@ with st.container(key="plan_summary"):
 view_map(the_site, f"plan_preview_{session.id}_{cache_key[0][:12]}", concept_layer(result.concept, lang()), 520)
 if st.button(t("plan.accept"), type="primary", disabled=not result.concept.features, key="plan_accept"):
     try:
-        saved = store().save_concept(session.id, owner, result.concept, base_version=None)
+        saved = facilitator_gate(session.id).save_concept(owner, result.concept, base_version=None)
         st.success(t("plan.saved", name=owners[owner], version=saved.version))
         st.caption(t("plan.go_compare"))
     except CodesignError as err:

@@ -13,10 +13,13 @@ from app_pages.editor import run_editor
 from codesign.access import team_for_token
 from codesign.errors import CodesignError
 
+session_id = st.query_params.get("s") or ""
 try:
-    session = store().load_session(st.query_params.get("s") or "")
+    session = store().load_session(session_id)
     team = team_for_token(session, st.query_params.get("t"))
 except CodesignError:
-    st.error(t("sketch.bad_link"))
+    # A tablet that was editing with this link hears why it stopped working; anyone else, that it is wrong.
+    was_editing = any(str(key).startswith(f"editor:{session_id}:") for key in st.session_state)
+    st.error(t("sketch.link_revoked" if was_editing else "sketch.bad_link"))
     st.stop()
 run_editor(session, team)

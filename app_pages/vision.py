@@ -14,4 +14,4 @@ session = desk_page(None, "vision_session")
 if st.session_state.pop("vision_started", False):
     st.success(t("vision.started"))
 st.caption(t("vision.help"))
-run_editor(session, SimpleNamespace(id=VISION_OWNER, name=t("vision.name")))
+run_editor(session, SimpleNamespace(id=VISION_OWNER, name=t("vision.name")), in_room=False)  # not a tablet: no rounds

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
-from app_pages.common import consensus_for, error_text, lang, link_still_valid, md, num, site, store, t, voices
+from app_pages.common import consensus_for, error_text, lang, md, num, site, store, t, voices
 from codesign.consensus import DEFAULT_THRESHOLD
-from codesign.errors import AccessDenied, CodesignError
-from codesign.rounds import voting_open
+from codesign.errors import CodesignError
+from codesign.gate import WriteGate, Writer
 from codesign.store import Session
 from codesign.taxonomy import category
 from codesign.thumbnails import concept_svg
-from codesign.votes import CONSENSUS_TARGET, Vote, VotingRules, cast, dots_left, retract, team_letter
+from codesign.votes import CONSENSUS_TARGET, Vote, VotingRules, dots_left, team_letter
 
 
 def display_names(session: Session, rules: VotingRules) -> dict[str, str]:
@@ -56,16 +54,9 @@ def vote_panel(session: Session, team: object) -> None:
         text, col = st.columns([4, 1])
         text.markdown(f"{'● ' if has else ''}{label}")
         if col.button("−" if has else "+", key=f"vote_{owner}_{target}_{participant}", disabled=not has and left <= 0):
-            change = retract if has else cast
-
-            def apply(pair):
-                if not link_still_valid(session.id, team):
-                    raise AccessDenied()
-                is_open = voting_open(store().load_rounds(session.id), time.time())
-                return pair[0], change(pair[1], Vote(team.id, participant, owner, target), pair[0], is_open=is_open)
-
+            gate = WriteGate(store(), session.id, Writer.team(team.id, getattr(team, "token", None)))
             try:
-                store().update_votes(session.id, apply)
+                gate.change_dot(Vote(team.id, participant, owner, target), take_back=has)
                 st.rerun()
             except CodesignError as err:
                 st.error(error_text(err))

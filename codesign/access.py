@@ -12,27 +12,36 @@ Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import os
+import re
 import secrets
-from collections.abc import Iterable, Mapping
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
-from codesign.errors import AccessDenied
-from codesign.store import Session, Team
+from codesign.errors import AccessDenied, ConfigurationError
+from codesign.store import Session, Team, _write_atomic
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "MIN_SECRET_LENGTH",
     "SECRET_ENV",
+    "default_secrets_files",
     "facilitator_link",
     "facilitator_secret",
     "is_facilitator",
     "is_reviewer",
     "join_code",
     "join_link",
+    "normalise_code",
     "review_link",
+    "secret_from_toml_files",
     "team_for_code",
     "team_for_token",
 ]
@@ -40,6 +49,10 @@ __all__ = [
 SECRET_ENV = "CODESIGN_FACILITATOR_SECRET"
 DEFAULT_BASE_URL = "http://localhost:8501"
 _SECRET_FILE = ".facilitator_secret"
+#: The shortest facilitator secret accepted from the environment or ``secrets.toml``.
+MIN_SECRET_LENGTH = 16
+#: What the secret file must hold to be used (printable ASCII, no spaces, long enough); else replaced.
+_SECRET_IN_FILE = re.compile(rf"[!-~]{{{MIN_SECRET_LENGTH},512}}")
 
 
 def facilitator_secret(
@@ -50,26 +63,84 @@ def facilitator_secret(
     """The facilitator's secret and whether it was generated just now.
 
     Order: the ``CODESIGN_FACILITATOR_SECRET`` environment variable, then ``configured``
-    (``.streamlit/secrets.toml``), then ``<sessions>/.facilitator_secret``, which is
-    created (mode 600) with a fresh random secret on first start.
+    (``facilitator_secret`` in ``.streamlit/secrets.toml``), then ``<sessions>/.facilitator_secret``,
+    which is created (mode 600) with a fresh random secret on first start. A configured secret
+    shorter than :data:`MIN_SECRET_LENGTH` characters raises :class:`ConfigurationError`
+    (``error.secret_too_short``) instead of being used.
+
+    The file is written whole or not at all (temp file, fsync, rename), under a lock on the
+    sessions folder, so two processes starting at once agree on one secret. A file left empty or
+    damaged (a crash before this was so, a zeroed block, a stray edit) is replaced by a new secret.
     """
     env = os.environ if env is None else env
-    for candidate in (env.get(SECRET_ENV), configured):
+    for source, candidate in ((SECRET_ENV, env.get(SECRET_ENV)), ("secrets.toml", configured)):
         if candidate and candidate.strip():
-            return candidate.strip(), False
-    path = Path(sessions_dir) / _SECRET_FILE
-    try:
-        existing = path.read_text(encoding="utf-8").strip()
-        if existing:
+            secret = candidate.strip()
+            if len(secret) < MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    "error.secret_too_short", source=source, length=len(secret), minimum=MIN_SECRET_LENGTH
+                )
+            return secret, False
+    folder = Path(sessions_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / _SECRET_FILE
+    with _folder_locked(folder):
+        existing = _read_secret_file(path)
+        if existing is not None:
             return existing, False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(18)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(secret + "\n")
+        secret = secrets.token_urlsafe(18)
+        _write_atomic(path, (secret + "\n").encode("ascii"))  # mkstemp makes it mode 600
     return secret, True
+
+
+@contextlib.contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a folder (flock on its descriptor), for read-or-create of a file in it."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _read_secret_file(path: Path) -> str | None:
+    """The secret in the file, or None when there is no file or it does not hold a usable secret."""
+    try:
+        text = path.read_bytes().decode("ascii").strip()
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        return None  # garbage: replaced
+    return text if _SECRET_IN_FILE.fullmatch(text) else None
+
+
+def secret_from_toml_files(paths: Iterable[str | os.PathLike[str]]) -> str | None:
+    """``facilitator_secret`` from Streamlit's ``secrets.toml`` files, the last file that sets it winning.
+
+    Streamlit reads ``~/.streamlit/secrets.toml`` then ``./.streamlit/secrets.toml``
+    (see :func:`default_secrets_files`); the command line reads the same files, so the link it
+    prints opens the app it starts. A file that is not valid TOML raises
+    :class:`ConfigurationError` (``error.secrets_toml``).
+    """
+    found = None
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError:
+            continue
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ConfigurationError("error.secrets_toml", file=str(path), reason=str(err)) from None
+        value = data.get("facilitator_secret")
+        if value is not None:
+            found = str(value)
+    return found
+
+
+def default_secrets_files(cwd: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Where Streamlit looks for ``secrets.toml``: the home folder's, then the working folder's."""
+    return [Path.home() / ".streamlit" / "secrets.toml", Path(cwd or os.getcwd()) / ".streamlit" / "secrets.toml"]
 
 
 def is_facilitator(given: str | None, secret: str) -> bool:
@@ -106,12 +177,36 @@ def join_code(token: str) -> str:
     return f"{letters[:3]}-{letters[3:]}"
 
 
+#: Cyrillic capitals that look like Latin letters of a join code, as a Russian or Kazakh keyboard
+#: types them (А В С Е К М Н О Р Т Х); lower-case letters are upper-cased first.
+CYRILLIC_LOOK_ALIKES = str.maketrans("АВСЕКМНОРТХ", "ABCEKMHOPTX")
+
+
+def normalise_code(typed: str) -> bytes:
+    """A typed join code as the ASCII bytes it was meant to be; anything else is left to fail.
+
+    Full-width and other compatibility forms are folded (NFKC), case is ignored, Cyrillic
+    look-alikes become their Latin letters, and spaces, dashes and other non-letters are dropped.
+
+    >>> normalise_code("аск - есх")  # Cyrillic, as typed on a Russian keyboard
+    b'ACKECX'
+    >>> normalise_code("ＡＣＫ－ＥＣＸ"), normalise_code("🙂")
+    (b'ACKECX', b'')
+    """
+    folded = unicodedata.normalize("NFKC", typed[:100]).upper().translate(CYRILLIC_LOOK_ALIKES)
+    return "".join(ch for ch in folded if ch.isalnum()).encode("utf-8")
+
+
 def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team]:
-    """The session and team whose join code this is (spaces, case and dashes ignored)."""
-    wanted = "".join(ch for ch in code.upper() if ch.isalnum())
+    """The session and team whose join code this is; :class:`AccessDenied` ("wrong code") otherwise.
+
+    Spaces, case, dashes and Cyrillic look-alike letters are ignored (:func:`normalise_code`);
+    codes are compared as bytes in constant time, so any text typed is a plain refusal at worst.
+    """
+    wanted = normalise_code(code)
     for session in sessions:
         for team in session.teams:
-            if hmac.compare_digest(join_code(team.token).replace("-", ""), wanted):
+            if hmac.compare_digest(join_code(team.token).replace("-", "").encode("ascii"), wanted):
                 return session, team
     raise AccessDenied()
 

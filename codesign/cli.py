@@ -4,7 +4,7 @@
     python -m codesign session list
     python -m codesign session show SESSION
     python -m codesign demo                 # create the Aksu demo session (if missing)
-    python -m codesign run [--demo]         # print the links, then start the app
+    python -m codesign run [--demo] [--ssl-cert FILE --ssl-key FILE]   # print the links, start the app
     python -m codesign import plan SESSION FILE [--crs EPSG:N] [--attribute NAME] [--map VALUE=CATEGORY ...]
     python -m codesign import concept SESSION TEAM FILE [same options]
     python -m codesign import site SITE_ID FILE [--name-ru ...] [--name-kk ...] [--name-en ...] [--where KEY=VALUE]
@@ -32,13 +32,21 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, join_link
+from codesign.access import (
+    DEFAULT_BASE_URL,
+    default_secrets_files,
+    facilitator_link,
+    facilitator_secret,
+    join_link,
+    secret_from_toml_files,
+)
 from codesign.compare import DEFAULT_MATCH_DISTANCE_M, Comparison, category_label, compare_concepts, describe
 from codesign.concepts import Concept
 from codesign.consensus import (
@@ -67,6 +75,11 @@ __all__ = ["main"]
 
 def _sessions_dir() -> Path:
     return Path(os.environ.get("CODESIGN_SESSIONS_DIR", "sessions"))
+
+
+def _facilitator_secret() -> tuple[str, bool]:
+    """The secret the app will use: environment, then secrets.toml (as Streamlit reads it), then the file."""
+    return facilitator_secret(_sessions_dir(), configured=secret_from_toml_files(default_secrets_files()))
 
 
 def _print_links(session: Session, base_url: str, secret: str | None) -> None:
@@ -101,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8501)
     run.add_argument("--address", default="localhost", help="0.0.0.0 to serve the venue's network")
     run.add_argument("--base-url", default=None)
+    run.add_argument("--ssl-cert", default=None, metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    run.add_argument("--ssl-key", default=None, metavar="FILE", help="the certificate's private key (PEM, no password)")
     _import_parser(sub)
     _analysis_parser(sub)
     _report_parser(sub)
@@ -248,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 site=args.site, title=args.title, teams=[(n, None) for n in names], day=args.date
             )
             print(f"Session {session.id}: {session.title} ({session.site}, {session.date})")
-            _print_links(session, base_url, facilitator_secret(_sessions_dir())[0])
+            _print_links(session, base_url, _facilitator_secret()[0])
         elif args.command == "session" and args.action == "list":
             for s in store.list_sessions():
                 print(f"{s.id}\t{s.date}\t{s.site}\t{len(s.teams)} teams\t{s.title}")
@@ -266,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{team.id}\t{saved}")
         elif args.command == "demo":
             session = ensure_demo_session(store)
-            _print_links(session, base_url, facilitator_secret(_sessions_dir())[0])
+            _print_links(session, base_url, _facilitator_secret()[0])
         elif args.command == "run":
             return _run(args, store, base_url)
         elif args.command == "import" and args.what == "site":
@@ -665,11 +680,36 @@ def _write_out(path: str, data: bytes) -> None:
         raise CodesignError("report.cannot_write", file=path, reason=err.strerror or str(err)) from None
 
 
+def _check_certificate(cert: str | None, key: str | None) -> None:
+    """Refuse, with the reason, a certificate Streamlit could not serve (before it starts)."""
+    if (cert is None) != (key is None):
+        raise CodesignError("serve.ssl_pair")
+    if cert is None:
+        return
+    import ssl
+
+    missing = [path for path in (cert, key) if not Path(path).is_file()]
+    try:
+        if missing:
+            raise FileNotFoundError(2, "no such file", missing[0])
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key, password=lambda: b"")
+    except ssl.SSLError as err:  # before OSError: it is one
+        reason = re.sub(r"\s*\(_ssl\.c:\d+\)", "", str(err.args[-1]))  # "[X509: KEY_VALUES_MISMATCH] ..."
+        raise CodesignError("serve.ssl_unusable", cert_file=cert, key_file=key, reason=reason) from None
+    except OSError as err:
+        reason = f"{err.filename}: {err.strerror}" if err.filename else str(err)
+        raise CodesignError("serve.ssl_unusable", cert_file=cert, key_file=key, reason=reason) from None
+
+
 def _run(args: argparse.Namespace, store: Store, base_url: str) -> int:
+    _check_certificate(args.ssl_cert, args.ssl_key)
+    scheme = "https" if args.ssl_cert else "http"
     if args.base_url is None and "CODESIGN_BASE_URL" not in os.environ:
-        base_url = f"http://localhost:{args.port}"
+        base_url = f"{scheme}://localhost:{args.port}"
+    if args.ssl_cert and not base_url.startswith("https://"):
+        raise CodesignError("serve.base_url_https", url=base_url)
     os.environ["CODESIGN_BASE_URL"] = base_url
-    secret, created = facilitator_secret(_sessions_dir())
+    secret, created = _facilitator_secret()
     print("\nTugan Qala Co-design")
     print(f"  Facilitator{' (new secret)' if created else ''}: {facilitator_link(base_url, secret)}")
     if args.demo:
@@ -678,6 +718,6 @@ def _run(args: argparse.Namespace, store: Store, base_url: str) -> int:
         for team in session.teams:
             print(f"    {team.name}: {join_link(base_url, session.id, team.token)}")
     print(flush=True)
-    command = streamlit_command(args.port, args.address)
+    command = streamlit_command(args.port, args.address, ssl_cert=args.ssl_cert, ssl_key=args.ssl_key)
     os.execv(sys.executable, command)
     return 0  # pragma: no cover - execv does not return

@@ -14,6 +14,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDenied",
     "CodesignError",
+    "ConfigurationError",
     "ImportFormatError",
     "InvalidConceptError",
     "InvalidGeometryError",
@@ -86,6 +87,12 @@ class AccessDenied(CodesignError):
     """The token or secret does not allow this action."""
 
     key = "error.access_denied"
+
+
+class ConfigurationError(CodesignError):
+    """The app is set up in a way it refuses to run with (a weak secret, a broken settings file)."""
+
+    key = "error.configuration"
 
 
 class SessionConflictError(CodesignError):

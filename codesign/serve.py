@@ -2,6 +2,8 @@
 
 >>> streamlit_command(8502, "127.0.0.1")[5:9]
 ['--server.port', '8502', '--server.address', '127.0.0.1']
+>>> streamlit_command(8443, "0.0.0.0", ssl_cert="hall.crt", ssl_key="hall.key")[-4:]
+['--server.sslCertFile', 'hall.crt', '--server.sslKeyFile', 'hall.key']
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import contextlib
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -33,9 +36,15 @@ CHROMIUM_ARGS = [
 ]
 
 
-def streamlit_command(port: int, address: str) -> list[str]:
-    """The command line that serves the workshop app."""
-    return [
+def streamlit_command(
+    port: int,
+    address: str,
+    *,
+    ssl_cert: str | os.PathLike[str] | None = None,
+    ssl_key: str | os.PathLike[str] | None = None,
+) -> list[str]:
+    """The command line that serves the workshop app (over HTTPS when given a certificate and its key)."""
+    command = [
         sys.executable,
         "-m",
         "streamlit",
@@ -52,6 +61,11 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "--server.fileWatcherType",  # a workshop never edits code: no rerun on file changes
         "none",
     ]
+    if (ssl_cert is None) != (ssl_key is None):
+        raise ValueError("HTTPS needs both the certificate and its private key")
+    if ssl_cert is not None:
+        command += ["--server.sslCertFile", str(ssl_cert), "--server.sslKeyFile", str(ssl_key)]
+    return command
 
 
 def free_port() -> int:
@@ -62,18 +76,28 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: Mapping[str, str], log_path: Path | None = None, timeout: float = 60) -> Iterator[str]:
+def running_app(
+    env: Mapping[str, str],
+    log_path: Path | None = None,
+    timeout: float = 60,
+    *,
+    ssl_cert: str | os.PathLike[str] | None = None,
+    ssl_key: str | os.PathLike[str] | None = None,
+) -> Iterator[str]:
     """Run the app on a free localhost port with extra ``env``; yields its base URL.
 
+    With ``ssl_cert`` and ``ssl_key`` it serves HTTPS (the health check trusts that certificate).
+    Unless ``env`` sets ``CODESIGN_BASE_URL``, the links the app prints use the URL it runs at.
     Waits for ``/_stcore/health``; stops the whole process group on exit.
     """
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"{'https' if ssl_cert else 'http'}://127.0.0.1:{port}"
+    context = ssl.create_default_context(cafile=str(ssl_cert)) if ssl_cert else None
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        streamlit_command(port, "127.0.0.1"),
+        streamlit_command(port, "127.0.0.1", ssl_cert=ssl_cert, ssl_key=ssl_key),
         cwd=APP.parent,
-        env={**os.environ, **env},
+        env={**os.environ, "CODESIGN_BASE_URL": base_url, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -81,7 +105,10 @@ def running_app(env: Mapping[str, str], log_path: Path | None = None, timeout: f
     try:
         deadline = time.monotonic() + timeout
         while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as ok:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2, context=context) as ok,
+            ):
                 if ok.status == 200:
                     break
             if proc.poll() is not None or time.monotonic() > deadline:

@@ -29,8 +29,10 @@ def roles(session, other_session):
     return {
         "nobody": {},
         "team-1": {"params": {"s": session.id, "t": session.teams[0].token}},
-        "reviewer": {"state": {"reviewer": session.id}},
-        "reviewer of another session": {"state": {"reviewer": other_session.id}},
+        "reviewer": {"state": {"reviewer": session.id, "reviewer_token": session.review_token}},
+        "reviewer of another session": {
+            "state": {"reviewer": other_session.id, "reviewer_token": other_session.review_token}
+        },
     }
 
 
@@ -66,7 +68,11 @@ def test_desk_pages_refuse_everyone_but_the_facilitator(two_sessions, page, who)
 
 def test_a_reviewer_sees_only_the_session_of_the_link(two_sessions):
     store, session, other = two_sessions
-    at = run_page("compare.py", "en", state={"reviewer": other.id, "current_session": session.id})
+    at = run_page(
+        "compare.py",
+        "en",
+        state={"reviewer": other.id, "reviewer_token": other.review_token, "current_session": session.id},
+    )
     assert not at.exception
     assert not at.selectbox or all(session.id not in str(s.options) for s in at.selectbox)
     assert at.info[0].value == translate("compare.need_two", "en")  # the other session has nothing saved
@@ -132,19 +138,112 @@ def test_a_reissued_link_stops_working_even_on_an_open_tablet(two_sessions):
 
 
 def test_a_reissued_review_link_stops_working(two_sessions, tmp_path):
-    from streamlit.testing.v1 import AppTest
-
     store, session, _ = two_sessions
-    root = Path(__file__).resolve().parents[2]
-    at = AppTest.from_file(str(root / "workshop_app.py"), default_timeout=30)
+    at = router()
     at.query_params["s"] = session.id
     at.query_params["r"] = session.review_token
     at.run()
     assert not at.exception
     assert at.session_state["reviewer"] == session.id
     store.reissue_token(session.id, "reviewer")
-    at2 = AppTest.from_file(str(root / "workshop_app.py"), default_timeout=30)
+    at2 = router()
     at2.query_params["s"] = session.id
     at2.query_params["r"] = session.review_token
     at2.run()
     assert "reviewer" not in at2.session_state
+    assert [e.value for e in at2.error] == [translate("review.link_refused", "en")]
+
+
+def review_tab(session):
+    """A browser that opened the review link: it shows the comparison."""
+    at = router()
+    at.query_params["s"] = session.id
+    at.query_params["r"] = session.review_token
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == translate("compare.title", "en")
+    assert "r" not in at.query_params  # the token left the address bar
+    return at
+
+
+def test_a_reissued_review_link_stops_working_in_an_already_open_tab(two_sessions):
+    store, session, _ = two_sessions
+    at = review_tab(session)
+    at.run()  # a rerun of the open tab (any click) still shows the comparison
+    assert at.title[0].value == translate("compare.title", "en")
+    store.reissue_token(session.id, "reviewer")
+    at.run()  # the next click after the reissue
+    assert not at.exception
+    assert "reviewer" not in at.session_state
+    assert translate("review.link_refused", "en") in [e.value for e in at.error]
+    assert translate("compare.title", "en") not in [t.value for t in at.title]
+    assert session.teams[0].name not in str(at._tree)  # nothing of the session is shown any more
+
+
+@pytest.mark.parametrize("review_page", ["consensus.py", "report.py"])
+def test_a_reissued_review_link_stops_working_on_every_review_page(two_sessions, review_page):
+    store, session, _ = two_sessions
+    at = review_tab(session)
+    at.switch_page(f"app_pages/{review_page}").run()
+    assert not at.exception
+    assert not at.error
+    store.reissue_token(session.id, "reviewer")
+    at.run()
+    assert not at.exception
+    assert translate("review.link_refused", "en") in [e.value for e in at.error]
+    assert "reviewer" not in at.session_state
+
+
+def test_the_new_review_link_works(two_sessions):
+    store, session, _ = two_sessions
+    renewed = store.reissue_token(session.id, "reviewer")
+    at = review_tab(renewed)
+    assert at.session_state["reviewer"] == session.id
+    assert not at.error
+
+
+# ----------------------------------------------------------------------------- join codes, the secret
+
+
+def router(lang: str = "en"):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "workshop_app.py"), default_timeout=30)
+    at.session_state["lang"] = lang
+    return at
+
+
+def test_a_join_code_typed_in_cyrillic_look_alikes_opens_the_teams_page(workshop):
+    from dataclasses import replace
+
+    store, session = workshop
+    # a token whose code is ACK-ECX: every letter has a Cyrillic look-alike (tests/unit/test_access.py)
+    store.update_session(replace(session, teams=(replace(session.teams[0], token="token-233"), session.teams[1])))
+    at = router("ru").run()
+    at.text_input[0].input("аск-есх")  # typed on a Russian keyboard
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error
+    assert at.subheader[0].value.startswith(session.teams[0].name)  # the team's sketch page
+
+
+@pytest.mark.parametrize("typed", ["АСК-ЕСЖ", "🙂🙂🙂-🙂🙂🙂", "Ы" * 12, "ЙЦУКЕН"])
+def test_a_wrong_join_code_is_a_plain_wrong_code(workshop, typed):
+    at = run_page("welcome.py", "kk")
+    at.text_input[0].input(typed)
+    at.button[0].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [translate("welcome.bad_code", "kk")]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_the_app_refuses_to_run_with_a_short_configured_secret(workshop, monkeypatch, lang):
+    monkeypatch.setenv("CODESIGN_FACILITATOR_SECRET", "too-short")
+    at = router(lang)
+    at.query_params["key"] = "too-short"
+    at.run()
+    assert not at.exception
+    expected = translate("error.secret_too_short", lang, source="CODESIGN_FACILITATOR_SECRET", length=9, minimum=16)
+    assert [e.value for e in at.error] == [expected]
+    assert "facilitator" not in at.session_state  # the short secret opened nothing
+    assert not at.title  # and no page ran

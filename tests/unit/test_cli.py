@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def sessions(tmp_path, monkeypatch):
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
-    monkeypatch.setenv("CODESIGN_FACILITATOR_SECRET", "cli-secret")
+    monkeypatch.setenv("CODESIGN_FACILITATOR_SECRET", "cli-secret-0123456789")
     monkeypatch.delenv("CODESIGN_BASE_URL", raising=False)
     return tmp_path
 
@@ -43,7 +43,7 @@ def test_session_new_prints_the_facilitator_link_and_one_line_per_team(sessions,
     assert code == 0
     [session] = FileStore(sessions).list_sessions()
     assert session.date == "2026-12-01"
-    assert out[1] == "Facilitator: http://10.1.1.5:8501/?key=cli-secret"
+    assert out[1] == "Facilitator: http://10.1.1.5:8501/?key=cli-secret-0123456789"
     assert out[2] == f"team-1\tЖасыл аула\thttp://10.1.1.5:8501/sketch?s={session.id}&t={session.teams[0].token}"
     assert out[3].startswith("team-2\tСемьи Аксу\thttp://10.1.1.5:8501/sketch?")
 

@@ -241,7 +241,7 @@ def test_the_command_line_works_on_the_database_when_the_url_is_set(postgis_url,
 
     monkeypatch.setenv("CODESIGN_DATABASE_URL", postgis_url)
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path / "unused"))
-    monkeypatch.setenv("CODESIGN_FACILITATOR_SECRET", "cli-secret")
+    monkeypatch.setenv("CODESIGN_FACILITATOR_SECRET", "cli-secret-0123456789")
     assert main(["demo"]) == 0
     assert main(["session", "show", "aksu-demo"]) == 0
     assert "team-1\tversion 1," in capsys.readouterr().out

@@ -112,8 +112,9 @@ def test_facilitator_secret_is_generated_once_and_overridable(tmp_path):
     assert len(secret) >= 20
     assert (tmp_path / ".facilitator_secret").stat().st_mode & 0o777 == 0o600
     assert facilitator_secret(tmp_path, env={}) == (secret, False)
-    assert facilitator_secret(tmp_path, env={"CODESIGN_FACILITATOR_SECRET": "from-env"}) == ("from-env", False)
-    assert facilitator_secret(tmp_path, env={}, configured="from-toml") == ("from-toml", False)
+    from_env, from_toml = "from-env-0123456789", "from-toml-0123456789"
+    assert facilitator_secret(tmp_path, env={"CODESIGN_FACILITATOR_SECRET": from_env}) == (from_env, False)
+    assert facilitator_secret(tmp_path, env={}, configured=from_toml) == (from_toml, False)
     assert is_facilitator(secret, secret)
     assert not is_facilitator(secret[:-1], secret)
     assert not is_facilitator(None, secret)
