@@ -69,3 +69,22 @@ def test_the_comparison_shows_teams_named_with_template_markers(tmp_path, monkey
     shown = maps_on(at)
     assert len(shown) == 3  # both concepts and the overlay
     assert all(marker not in args["feature_group"] for args in shown for marker in MARKERS)
+
+
+def test_a_200000_vertex_drawing_is_refused_on_the_tablet_with_the_limit(workshop):
+    from unittest import mock
+
+    from codesign.geometry import MAX_SHAPE_VERTICES
+    from codesign.i18n import translate
+    from tests.app.test_pages import fake_map
+    from tests.unit.test_vertex_caps import draft, polygon
+
+    store, session = workshop
+    team = session.teams[0]
+    with mock.patch("streamlit_folium.st_folium", fake_map([draft(polygon(200_000))])):
+        at = run_page("sketch.py", "ru", params={"s": session.id, "t": team.token})
+        at.run()  # in the browser the map's callback runs before the page; here it runs inside it
+    assert not at.exception
+    expected = translate("geometry.too_many_vertices", "ru", count=200_000, limit=MAX_SHAPE_VERTICES)
+    assert expected in [e.value for e in at.error]
+    assert store.load_latest(session.id, team.id) is None
