@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import html
 import os
+import string
 import sys
 from typing import Any
 
@@ -95,8 +96,31 @@ def lang() -> str:
 
 
 def t(key: str, **params: object) -> str:
-    """Translate ``key`` into the current language."""
+    """Translate ``key`` into the current language, for display as markdown.
+
+    Streamlit renders markdown in ``st.markdown``, ``st.error`` and the other alerts,
+    ``st.caption``, titles, tables, labels and help texts. The message's own markdown
+    stays; every parameter but a number is escaped with :func:`md`, since names, titles,
+    file and layer names come from users and files. Use :func:`t_text` where the text is
+    shown as plain text instead.
+    """
+    return translate(key, lang(), **{name: _markdown_safe(value) for name, value in params.items()})
+
+
+def t_text(key: str, **params: object) -> str:
+    """Translate ``key`` with its parameters as they are: only for places that show plain text.
+
+    Select-box options (``format_func``), map tooltips (:class:`codesign.maps.Styled`),
+    :func:`legend` (which HTML-escapes), text-input values and a parameter of another message.
+    """
     return translate(key, lang(), **params)
+
+
+def _markdown_safe(value: object) -> object:
+    """A message parameter made inert for markdown (numbers pass as they are)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return md(str(value))
 
 
 def num(value: float, digits: int = 0) -> str:
@@ -121,8 +145,13 @@ def language_picker() -> None:
 
 
 def error_text(err: CodesignError) -> str:
-    """A :class:`CodesignError` in the user's language."""
-    return translate(err.key, lang(), **err.params)
+    """A :class:`CodesignError` in the user's language, for display as markdown (its parameters escaped)."""
+    return t(err.key, **err.params)
+
+
+def error_plain(err: CodesignError) -> str:
+    """A :class:`CodesignError` in the user's language as plain text (e.g. a parameter of another message)."""
+    return t_text(err.key, **err.params)
 
 
 def is_facilitator() -> bool:
@@ -147,11 +176,18 @@ def tablet_css() -> None:
     st.html(TABLET_CSS)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them, which covers
+#: markdown (``*_[]()#``...), HTML (``<>&``), GFM autolinks (``.:@``), Streamlit's ``:red[x]`` and
+#: ``:material/...:`` directives and ``$`` (LaTeX).
+_MARKDOWN_SPECIAL = frozenset(string.punctuation)
 
 
 def md(text: str) -> str:
-    """User text made inert for ``st.markdown``: every markdown/HTML character escaped."""
+    r"""User text made inert for markdown: every ASCII punctuation character escaped with a backslash.
+
+    >>> print(md("[click](http://evil) **bold** $x$"))
+    \[click\]\(http\:\/\/evil\) \*\*bold\*\* \$x\$
+    """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 
