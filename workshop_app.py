@@ -60,4 +60,4 @@ desk = common.is_facilitator() or common.reviewer_session()
 page = st.navigation(pages, position="top" if desk else "hidden")
 common.tablet_css()
 common.language_picker()
-page.run()
+common.run_guarded(page)  # no traceback on screen: a translated message

@@ -10,6 +10,7 @@ import html
 import os
 import string
 import sys
+import traceback
 from typing import Any
 
 import streamlit as st
@@ -152,6 +153,25 @@ def error_text(err: CodesignError) -> str:
 def error_plain(err: CodesignError) -> str:
     """A :class:`CodesignError` in the user's language as plain text (e.g. a parameter of another message)."""
     return t_text(err.key, **err.params)
+
+
+def run_guarded(page: Any) -> None:
+    """Run the page the router chose; what it did not catch becomes a translated message.
+
+    A :class:`CodesignError` shows its own message. Anything else shows a general one, and
+    its traceback goes to the server's console only: tracebacks name server paths.
+    (``client.showErrorDetails = "none"`` in ``.streamlit/config.toml`` hides whatever
+    escapes elsewhere, e.g. in a fragment.) Streamlit's own stop and rerun signals are not
+    exceptions of this kind and pass through.
+    """
+    try:
+        page.run()
+    except CodesignError as err:
+        st.error(error_text(err))
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback on any screen
+        print("Tugan Qala Co-design: a page failed; the user was shown a general message.", file=sys.stderr)
+        traceback.print_exc()
+        st.error(t("error.unexpected"))
 
 
 def is_facilitator() -> bool:

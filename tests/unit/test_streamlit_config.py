@@ -80,5 +80,5 @@ def test_a_map_of_the_largest_concept_fits_one_message_with_room_for_more(larges
     assert 3 * sent <= SERVER["maxMessageSize"] * MB < 200 * MB  # explicitly set, below Streamlit's default
 
 
-def _later_test_tracebacks_stay_on_the_console():
+def test_tracebacks_stay_on_the_console():
     assert CONFIG["client"]["showErrorDetails"] == "none"
