@@ -145,9 +145,11 @@ def test_file_and_layer_names_reach_the_plan_page_as_text_not_markdown(workshop)
 
 
 #: Names and words that are markdown, HTML or LaTeX if anything renders them unescaped.
-TEAM_A, TEAM_B = "**A** [x](http://evil)", "__B__ `code` $x$"
+TEAM_A, TEAM_B = "**A** [x](http://evil)", "__B__ `code` $x$ <i>x</i>"
 TITLE = "<b>Forum</b> :red[alarm] ![img](http://evil/x.png)"
-TOKENS = ("**A**", "[x](http://evil)", "__B__", "`code`", "$x$", "<b>", ":red[", "![img]")
+TOKENS = ("**A**", "[x](http://evil)", "__B__", "`code`", "$x$", "<b>", "<i>", ":red[", "![img]")
+#: What must never reach an HTML element unescaped.
+HTML_TOKENS = ("<i>x</i>", "<b>Forum</b>")
 
 
 def markdown_texts(at) -> list[str]:
@@ -210,6 +212,11 @@ def assert_no_markdown_from_users(at, where: str) -> None:
     from app_pages.common import md
 
     assert not at.exception, where
+    for html in (node.proto.body for node in nodes(at) if getattr(node, "type", "") == "html"):
+        for words in (TEAM_A, TEAM_B, TITLE):  # legends and name tags: HTML-escaped, no markdown escapes
+            assert md(words) not in html
+        for token in HTML_TOKENS:
+            assert token not in html, f"{where}: {token!r} unescaped in {html!r}"
     for text in markdown_texts(at):
         for words in (TEAM_A, TEAM_B, TITLE):
             text = text.replace(md(words), "")
