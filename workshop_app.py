@@ -81,4 +81,4 @@ common.tablet_css()
 common.language_picker()
 if st.session_state.pop("review_refused", False):
     st.error(common.t("review.link_refused"))
-page.run()
+common.run_guarded(page)  # no traceback on screen: a translated message

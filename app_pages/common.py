@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import html
 import os
+import string
 import sys
+import traceback
 from typing import Any
 
 import streamlit as st
@@ -106,8 +108,31 @@ def lang() -> str:
 
 
 def t(key: str, **params: object) -> str:
-    """Translate ``key`` into the current language."""
+    """Translate ``key`` into the current language, for display as markdown.
+
+    Streamlit renders markdown in ``st.markdown``, ``st.error`` and the other alerts,
+    ``st.caption``, titles, tables, labels and help texts. The message's own markdown
+    stays; every parameter but a number is escaped with :func:`md`, since names, titles,
+    file and layer names come from users and files. Use :func:`t_text` where the text is
+    shown as plain text instead.
+    """
+    return translate(key, lang(), **{name: _markdown_safe(value) for name, value in params.items()})
+
+
+def t_text(key: str, **params: object) -> str:
+    """Translate ``key`` with its parameters as they are: only for places that show plain text.
+
+    Select-box options (``format_func``), map tooltips (:class:`codesign.maps.Styled`),
+    :func:`legend` (which HTML-escapes), text-input values and a parameter of another message.
+    """
     return translate(key, lang(), **params)
+
+
+def _markdown_safe(value: object) -> object:
+    """A message parameter made inert for markdown (numbers pass as they are)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return md(str(value))
 
 
 def num(value: float, digits: int = 0) -> str:
@@ -132,8 +157,32 @@ def language_picker() -> None:
 
 
 def error_text(err: CodesignError) -> str:
-    """A :class:`CodesignError` in the user's language."""
-    return translate(err.key, lang(), **err.params)
+    """A :class:`CodesignError` in the user's language, for display as markdown (its parameters escaped)."""
+    return t(err.key, **err.params)
+
+
+def error_plain(err: CodesignError) -> str:
+    """A :class:`CodesignError` in the user's language as plain text (e.g. a parameter of another message)."""
+    return t_text(err.key, **err.params)
+
+
+def run_guarded(page: Any) -> None:
+    """Run the page the router chose; what it did not catch becomes a translated message.
+
+    A :class:`CodesignError` shows its own message. Anything else shows a general one, and
+    its traceback goes to the server's console only: tracebacks name server paths.
+    (``client.showErrorDetails = "none"`` in ``.streamlit/config.toml`` hides whatever
+    escapes elsewhere, e.g. in a fragment.) Streamlit's own stop and rerun signals are not
+    exceptions of this kind and pass through.
+    """
+    try:
+        page.run()
+    except CodesignError as err:
+        st.error(error_text(err))
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback on any screen
+        print("Tugan Qala Co-design: a page failed; the user was shown a general message.", file=sys.stderr)
+        traceback.print_exc()
+        st.error(t("error.unexpected"))
 
 
 def is_facilitator() -> bool:
@@ -158,11 +207,18 @@ def tablet_css() -> None:
     st.html(TABLET_CSS)
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them, which covers
+#: markdown (``*_[]()#``...), HTML (``<>&``), GFM autolinks (``.:@``), Streamlit's ``:red[x]`` and
+#: ``:material/...:`` directives and ``$`` (LaTeX).
+_MARKDOWN_SPECIAL = frozenset(string.punctuation)
 
 
 def md(text: str) -> str:
-    """User text made inert for ``st.markdown``: every markdown/HTML character escaped."""
+    r"""User text made inert for markdown: every ASCII punctuation character escaped with a backslash.
+
+    >>> print(md("[click](http://evil) **bold** $x$"))
+    \[click\]\(http\:\/\/evil\) \*\*bold\*\* \$x\$
+    """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 

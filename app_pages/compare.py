@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import desk_page, lang, legend, md, num, site, store, t, view_map
+from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
 from codesign.compare import agreement_map, category_label, compare_concepts, describe
 from codesign.maps import Styled, concept_layer, styled_layer
 from codesign.store import PLAN_OWNER, VISION_OWNER
@@ -57,8 +57,8 @@ st.markdown(f"#### {t('compare.overlay')}")
 states = agreement_map(a, b, the_site.frame)
 labels = {
     "same": t("compare.state.same"),
-    "a_only": t("compare.state.a_only", name=name_a),
-    "b_only": t("compare.state.b_only", name=name_b),
+    "a_only": t_text("compare.state.a_only", name=name_a),  # plain text: the legend and map tooltips
+    "b_only": t_text("compare.state.b_only", name=name_b),
     "different": t("compare.state.different"),
 }
 legend([(colour, labels[state]) for state, colour in STATE_COLOURS.items()])

@@ -20,6 +20,7 @@ from app_pages.common import (
     site,
     store,
     t,
+    t_text,
     view_map,
     voices,
 )
@@ -59,7 +60,7 @@ def show(session: Session) -> None:
     for face, state, cid, share in zip(result.faces, result.states, result.majority, result.share, strict=True):
         groups.setdefault((cid, state, round(float(share), 1)), []).append(face)
     for (cid, state, share), faces in sorted(groups.items()):
-        label = t(f"consensus.face.{state}", category=category(cid).label(lang()), share=num(100 * share))
+        label = t_text(f"consensus.face.{state}", category=category(cid).label(lang()), share=num(100 * share))
         layers.append(
             Styled(
                 frame.to_lonlat(shapely.union_all(faces)),
@@ -71,7 +72,7 @@ def show(session: Session) -> None:
             )
         )
     for cluster in result.clusters:
-        label = t(
+        label = t_text(
             "consensus.cluster", category=category(cluster.category).label(lang()), count=len(cluster.teams), n=result.n
         )
         layers.append(
@@ -103,7 +104,7 @@ def show(session: Session) -> None:
                 Styled(
                     frame.to_lonlat(shapely.union_all(chosen)),
                     "#000000",
-                    t("consensus.k_layer", k=k, n=result.n),
+                    t_text("consensus.k_layer", k=k, n=result.n),
                     opacity=0.0,
                     weight=4,
                     stroke="#000000",

@@ -16,7 +16,20 @@ from typing import Any, Protocol
 import streamlit as st
 import streamlit_folium
 
-from app_pages.common import error_text, facilitator_gate, lang, md, num, site, site_context, store, t, view_map
+from app_pages.common import (
+    error_plain,
+    error_text,
+    facilitator_gate,
+    lang,
+    md,
+    num,
+    site,
+    site_context,
+    store,
+    t,
+    t_text,
+    view_map,
+)
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.concepts import (
@@ -98,7 +111,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
             editor.status = ("conflict", err.params.get("latest"))
             return
         except CodesignError as err:
-            editor.status = ("failed", error_text(err))
+            editor.status = ("failed", error_plain(err))  # shown through t(), which escapes it
             return
         except OSError as err:  # anything the store did not foresee: keep the drawing
             editor.status = ("failed", str(err.strerror or err))
@@ -195,7 +208,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     # ------------------------------------------------------------------ header and save state
     title_col, status_col = st.columns([3, 2], vertical_alignment="center")
     with title_col:
-        st.subheader(f"{md(team.name)} · {the_site.name(lang())}", anchor=False)
+        st.subheader(f"{md(team.name)} · {md(the_site.name(lang()))}", anchor=False)
     with status_col, st.container(key="save_status"):
         kind = editor.status[0]
         if kind == "saved":
@@ -348,7 +361,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
             st.caption(t("versions.none"))
         else:
             version_names = {
-                v.version: t("versions.item", version=v.version, time=local_time(v.saved_at))
+                v.version: t_text("versions.item", version=v.version, time=local_time(v.saved_at))
                 for v in reversed(versions)
             }
             pick = st.selectbox(

@@ -40,7 +40,7 @@ session = session_picker("facilitator_session")
 if session is None:
     st.stop()
 the_site = site(session.site)
-st.caption(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.region(lang())}")
+st.caption(md(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.region(lang())}"))
 if the_site.illustrative or session.illustrative:
     st.caption("ℹ️ " + the_site.notice(lang()))
 
@@ -50,7 +50,7 @@ if damaged:
         st.warning(t("facilitator.damaged", count=len(damaged)), icon="🩹")
         st.table(
             [
-                {t("facilitator.team"): owner, t("facilitator.file"): name, t("plan.reason"): reason}
+                {t("facilitator.team"): md(owner), t("facilitator.file"): md(name), t("plan.reason"): md(reason)}
                 for owner, name, reason in damaged
             ]
         )

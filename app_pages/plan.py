@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from app_pages.common import desk_page, error_text, facilitator_gate, lang, md, num, site, t, view_map
+from app_pages.common import desk_page, error_text, facilitator_gate, lang, md, num, site, t, t_text, view_map
 from codesign.concepts import concept_figures
 from codesign.errors import CodesignError
 from codesign.io import DEFAULT_LIMITS, FORMATS, ImportedFile, build_concept, read_file, suggest_mapping
@@ -19,7 +19,10 @@ UNMAPPED = ""
 session = desk_page("plan.title", "plan_session")
 the_site = site(session.site)
 
-owners = {PLAN_OWNER: t("compare.plan")} | {team.id: t("plan.for_team", name=team.name) for team in session.teams}
+owners = {PLAN_OWNER: t_text("compare.plan")} | {
+    team.id: t_text("plan.for_team", name=team.name)  # plain: select-box options and a parameter of plan.saved
+    for team in session.teams
+}
 owner = st.selectbox(t("plan.what"), list(owners), format_func=owners.__getitem__, key="plan_owner")
 st.caption(t("plan.formats", formats=", ".join(FORMATS), mb=DEFAULT_LIMITS.max_bytes // (1024 * 1024)))
 upload = st.file_uploader(

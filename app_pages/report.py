@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from app_pages.common import LANGUAGE_NAMES, consensus_metrics, desk_page, error_text, lang, num, store, t
+from app_pages.common import LANGUAGE_NAMES, consensus_metrics, desk_page, error_text, lang, md, num, store, t
 from codesign.errors import CodesignError
 from codesign.export import EXPORT_FORMATS, export_to
 from codesign.i18n import LANGUAGES
@@ -59,7 +59,7 @@ with st.container(key="report_preview"):
             }
             rows.append(
                 {
-                    t("report.col.concept"): owner_name(session, owner, lang()),
+                    t("report.col.concept"): md(owner_name(session, owner, lang())),
                     t("compare.agreement"): f"{num(100 * comparison.agreement, 1)} %",
                     t("compare.kappa"): num(comparison.kappa, 2),
                     t("report.col.designed_m2"): num(comparison.designed_m2),

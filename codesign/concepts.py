@@ -21,10 +21,12 @@ from shapely.geometry.base import BaseGeometry
 
 from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
 from codesign.geometry import (
+    MAX_SHAPE_VERTICES,
     MetricFrame,
     Notice,
     check_raw_geometry,
     clean_shape,
+    count_positions,
     to_geojson_geometry,
     two_d_geometry,
 )
@@ -32,6 +34,7 @@ from codesign.taxonomy import Kind, categories, category, geometry_kind
 
 __all__ = [
     "FORMAT",
+    "MAX_CONCEPT_VERTICES",
     "MAX_DESCRIPTION",
     "MAX_FEATURES",
     "MAX_NOTE",
@@ -44,6 +47,7 @@ __all__ = [
     "concept_figures",
     "concept_from_geojson",
     "concept_to_geojson",
+    "concept_vertices",
     "delete_feature",
     "edit_feature",
     "edit_metadata",
@@ -57,6 +61,12 @@ MAX_LABEL = 80
 MAX_NOTE = 500
 MAX_DESCRIPTION = 2000
 MAX_FEATURES = 1000
+#: Most vertices all shapes of one concept may have together (each shape has at most
+#: :data:`codesign.geometry.MAX_SHAPE_VERTICES`). A hand-drawn concept has a few hundred, an
+#: imported plan of a park a few thousand; 50,000 is ten of the largest shapes allowed, about
+#: 2 MB of GeoJSON from the browser. Every comparison, consensus and map redraw goes through
+#: all of them, and cleaning them costs about 1 s at worst (measured, bench/sketch_bench.py).
+MAX_CONCEPT_VERTICES = 50_000
 _FEATURE_ID = re.compile(r"^f[0-9]{1,6}$")
 #: Overlaps smaller than this (m²) between zones are drawing slop, not a conflict.
 OVERLAP_TOLERANCE_M2 = 1.0
@@ -179,6 +189,9 @@ def concept_from_geojson(data: Any) -> Concept:
         raise InvalidConceptError("concept.not_feature_collection")
     if len(raw_features) > MAX_FEATURES:
         raise InvalidConceptError("concept.too_many_features", limit=MAX_FEATURES)
+    vertices = sum(count_positions(raw.get("geometry")) for raw in raw_features if isinstance(raw, Mapping))
+    if vertices > MAX_CONCEPT_VERTICES:  # counted from list lengths: refused before shapely sees anything
+        raise InvalidConceptError("concept.too_many_vertices", count=vertices, limit=MAX_CONCEPT_VERTICES)
     features: list[ConceptFeature] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_features, start=1):
@@ -197,6 +210,16 @@ def concept_from_geojson(data: Any) -> Concept:
         illustrative=bool(meta.get("illustrative", False)),
         source=_source(meta.get("source")),
     )
+
+
+def concept_vertices(concept: Concept) -> int:
+    """How many vertices all shapes of the concept have together (at most :data:`MAX_CONCEPT_VERTICES`).
+
+    >>> from shapely.geometry import Point
+    >>> concept_vertices(Concept("s", "t", features=(ConceptFeature("f1", "bench", Point(0, 0)),)))
+    1
+    """
+    return int(sum(shapely.get_num_coordinates([f.geometry for f in concept.features])))
 
 
 def _source(value: Any) -> dict[str, Any] | None:
@@ -324,6 +347,7 @@ def apply_drawings(
     ones that cannot be kept go to ``rejected`` and change nothing else.
     """
     drafts = dict(drafts or {})
+    drawings = [d for d in drawings if isinstance(d, Mapping)]
     by_id = {f.id: f for f in concept.features}
     present: set[str] = set()
     features = list(concept.features)
@@ -331,26 +355,35 @@ def apply_drawings(
     changed: list[str] = []
     notices: list[tuple[str | None, Notice]] = []
     rejected: list[Notice] = []
+    # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
+    staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in by_id}
+    sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
+    total = sum(sizes.values())
     for drawing in drawings:
-        if not isinstance(drawing, Mapping):
-            continue
-        props = drawing.get("properties") or {}
-        if not isinstance(props, Mapping):
-            props = {}
-        feature_id = props.get("id")
-        draft = props.get("draft")
-        if not isinstance(feature_id, str) and isinstance(draft, str) and draft in drafts:
-            feature_id = drafts[draft]
+        draft = _props(drawing).get("draft")
+        feature_id = _feature_id(drawing, drafts)
+        geometry = drawing.get("geometry")
         if isinstance(feature_id, str) and feature_id in by_id:
             present.add(feature_id)
             old = by_id[feature_id]
+            over = _too_big(geometry, total - sizes.get(feature_id, 0))
+            if over is not None:  # refused from the list lengths, before any shapely work
+                rejected.append(over)
+                continue
             try:
-                cleaned = clean_shape(drawing.get("geometry"), frame)
+                cleaned = clean_shape(geometry, frame)
             except InvalidGeometryError as err:
                 rejected.append(Notice(err.key, err.params))
                 continue
             if cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
                 continue
+            size = int(shapely.get_num_coordinates(cleaned.geometry))
+            over = _over_budget(total - sizes.get(feature_id, 0) + size)
+            if over is not None:
+                rejected.append(over)
+                continue
+            total += size - sizes.get(feature_id, 0)
+            sizes[feature_id] = size
             new = replace(old, geometry=cleaned.geometry)
             features = [new if f.id == feature_id else f for f in features]
             by_id[feature_id] = new
@@ -359,15 +392,26 @@ def apply_drawings(
             continue
         if isinstance(feature_id, str) and not isinstance(draft, str):
             continue  # a feature this concept no longer has (undone elsewhere): ignore
-        try:
-            cleaned = clean_shape(drawing.get("geometry"), frame)
-        except InvalidGeometryError as err:
-            rejected.append(Notice(err.key, err.params))
-            continue
         if len(features) >= MAX_FEATURES:
             rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
             continue
+        over = _too_big(geometry, total)
+        if over is not None:  # refused from the list lengths, before any shapely work
+            rejected.append(over)
+            continue
+        try:
+            cleaned = clean_shape(geometry, frame)
+        except InvalidGeometryError as err:
+            rejected.append(Notice(err.key, err.params))
+            continue
+        size = int(shapely.get_num_coordinates(cleaned.geometry))
+        over = _over_budget(total + size)
+        if over is not None:
+            rejected.append(over)
+            continue
         new_id = replace(concept, features=tuple(features)).next_feature_id()
+        total += size
+        sizes[new_id] = size
         features.append(ConceptFeature(id=new_id, category=selected[cleaned.kind], geometry=cleaned.geometry))
         by_id[new_id] = features[-1]
         present.add(new_id)
@@ -386,6 +430,35 @@ def apply_drawings(
         rejected=tuple(rejected),
         drafts=drafts,
     )
+
+
+def _props(drawing: Mapping[str, Any]) -> Mapping[str, Any]:
+    props = drawing.get("properties")
+    return props if isinstance(props, Mapping) else {}
+
+
+def _feature_id(drawing: Mapping[str, Any], drafts: Mapping[str, str]) -> str | None:
+    """The concept feature a drawing is (its ``id``, or the feature its ``draft`` became)."""
+    props = _props(drawing)
+    feature_id, draft = props.get("id"), props.get("draft")
+    if not isinstance(feature_id, str) and isinstance(draft, str) and draft in drafts:
+        feature_id = drafts[draft]
+    return feature_id if isinstance(feature_id, str) else None
+
+
+def _too_big(geometry: Any, others: int) -> Notice | None:
+    """The refusal for a raw shape too big by itself, or beside ``others`` vertices; None if it fits."""
+    vertices = count_positions(geometry)
+    if vertices > MAX_SHAPE_VERTICES:
+        return Notice("geometry.too_many_vertices", {"count": vertices, "limit": MAX_SHAPE_VERTICES})
+    return _over_budget(others + vertices)
+
+
+def _over_budget(vertices: int) -> Notice | None:
+    """The refusal for a concept that would have ``vertices`` in all, or None if that fits."""
+    if vertices <= MAX_CONCEPT_VERTICES:
+        return None
+    return Notice("concept.too_many_vertices", {"count": vertices, "limit": MAX_CONCEPT_VERTICES})
 
 
 # ----------------------------------------------------------------------------- figures

@@ -27,6 +27,7 @@ from codesign.errors import InvalidGeometryError
 from codesign.taxonomy import Kind, geometry_kind
 
 __all__ = [
+    "MAX_SHAPE_VERTICES",
     "MIN_PATH_LENGTH_M",
     "MIN_ZONE_AREA_M2",
     "CleanShape",
@@ -34,6 +35,7 @@ __all__ = [
     "Notice",
     "check_raw_geometry",
     "clean_shape",
+    "count_positions",
     "to_geojson_geometry",
     "two_d_geometry",
 ]
@@ -44,6 +46,14 @@ MIN_PATH_LENGTH_M = 1.0
 _CLIP_TOLERANCE = 0.05
 #: Decimal places kept for lon/lat: 1e-7 degrees is about 1 cm.
 COORDINATE_DECIMALS = 7
+#: Most positions (vertices, a ring's closing one included) one shape may have, drawn, imported or
+#: stored. A zone drawn by hand on a tablet has under 100 (one per tap); the most detailed park
+#: polygons in real OpenStreetMap extracts here have under 100 (Philadelphia's parks: 82; Three
+#: Rivers: 56) and a district boundary 173, so 5,000 leaves room for CAD and surveyed outlines.
+#: Repairing and clipping costs about quadratic time in the vertices of a jagged shape: 0.15 s at
+#: 5,000, but 140 s at 200,000 (measured, bench/sketch_bench.py). Bigger shapes are refused from
+#: their list lengths alone, before any number is read or shapely sees them.
+MAX_SHAPE_VERTICES = 5_000
 
 
 @dataclass(frozen=True)
@@ -152,10 +162,36 @@ _DEPTH = {
 }
 
 
-def check_raw_geometry(geometry: Any) -> None:
-    """Refuse a raw GeoJSON geometry that shapely would silently misread.
+def count_positions(geometry: Any) -> int:
+    """How many positions (vertices) a raw GeoJSON geometry holds, from list lengths alone.
 
-    Checks the type, that every position is two or three finite numbers within
+    Costs one step per ring or line, not per position, so a huge shape can be refused
+    before its numbers are read. Whatever is malformed counts as nothing here (the
+    coordinate checks refuse it afterwards).
+
+    >>> count_positions({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]})
+    4
+    >>> count_positions({"type": "Point", "coordinates": [1, 2]}), count_positions(None)
+    (1, 0)
+    """
+    if not isinstance(geometry, Mapping) or geometry.get("type") not in _DEPTH:
+        return 0
+    return _count(geometry.get("coordinates"), _DEPTH[geometry["type"]])
+
+
+def _count(coords: Any, depth: int) -> int:
+    if not isinstance(coords, list | tuple):
+        return 0
+    if depth <= 1:
+        return len(coords) if depth == 1 else 1
+    return sum(_count(c, depth - 1) for c in coords)
+
+
+def check_raw_geometry(geometry: Any) -> None:
+    """Refuse a raw GeoJSON geometry that shapely would silently misread, or that is too big.
+
+    Checks the type, that it has at most :data:`MAX_SHAPE_VERTICES` positions (before
+    reading any), that every position is two or three finite numbers within
     lon/lat range, that lines have 2+ positions and rings are closed with 4+ positions.
 
     >>> check_raw_geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]})  # doctest: +ELLIPSIS
@@ -169,6 +205,9 @@ def check_raw_geometry(geometry: Any) -> None:
     if gtype not in _DEPTH:
         raise InvalidGeometryError("geometry.unsupported_type", type=str(gtype)[:40])
     coords = geometry.get("coordinates")
+    vertices = count_positions(geometry)
+    if vertices > MAX_SHAPE_VERTICES:
+        raise InvalidGeometryError("geometry.too_many_vertices", count=vertices, limit=MAX_SHAPE_VERTICES)
     if not _positions_ok(coords, _DEPTH[gtype]):
         raise InvalidGeometryError("geometry.bad_coordinates")
     flat = np.asarray(_flatten(coords, _DEPTH[gtype]), dtype=float).reshape(-1, 3)
@@ -241,6 +280,9 @@ def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
         metric = frame.to_metric(lonlat)  # measure what is stored
         if lonlat.is_empty or metric.area < MIN_ZONE_AREA_M2:
             raise InvalidGeometryError("geometry.too_small", area=round(metric.area, 2), minimum=MIN_ZONE_AREA_M2)
+    vertices = shapely.get_num_coordinates(lonlat)
+    if vertices > MAX_SHAPE_VERTICES:  # repair or clipping to the site added corners
+        raise InvalidGeometryError("geometry.too_many_vertices", count=vertices, limit=MAX_SHAPE_VERTICES)
     return CleanShape(kind=kind, geometry=_single_or_multi(lonlat), metric=metric, notices=tuple(notices))
 
 

@@ -1,4 +1,4 @@
-"""Folium map builders (folium, not Streamlit), offline: every asset is served locally.
+r"""Folium map builders (folium, not Streamlit), offline: every asset is served locally.
 
 The sketch map holds the site, its context layers and a Leaflet.draw toolbar. The
 concept itself is sent separately (:func:`concept_layer`) so that a new save does not
@@ -6,11 +6,19 @@ rebuild the map: its features are put into Leaflet.draw's editable group, each t
 with its feature id, and every new shape gets a ``draft`` id before it is reported.
 
 All text that reaches the browser is set with ``textContent`` (never as HTML), and all
-data is embedded with Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'``.
+data is embedded with :func:`script_json` (the ``tojson`` of these templates): ``<``, ``>``,
+``&`` and ``'`` become ``\u`` escapes, as with Jinja's own ``tojson``, and so do ``{`` and
+``}`` inside strings. That last part matters: branca renders each element's template, then
+compiles the *rendered* script as a Jinja template again (``Element(script(...))``), so a
+label such as ``{% if %}`` broke every map that showed it, and one such as ``{{ 7*7 }}`` was
+evaluated on the server (unsandboxed Jinja: attribute access reaches ``os``). With the
+braces escaped no user text can form ``{{``, ``{%`` or ``{#``.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +27,8 @@ import folium
 import folium.plugins
 import shapely
 from branca.element import MacroElement
-from jinja2 import Template
+from jinja2 import Environment
+from markupsafe import Markup
 from shapely.geometry import shape
 
 from codesign.concepts import Concept, concept_to_geojson
@@ -27,11 +36,50 @@ from codesign.i18n import translate
 from codesign.sites import Site
 from codesign.taxonomy import categories
 
-__all__ = ["STATIC_URL", "Styled", "concept_layer", "context_geojson", "sketch_map", "styled_layer", "vendor_assets"]
+__all__ = [
+    "STATIC_URL",
+    "Styled",
+    "concept_layer",
+    "context_geojson",
+    "script_json",
+    "sketch_map",
+    "styled_layer",
+    "vendor_assets",
+]
 
 #: Where ``.streamlit/config.toml`` (enableStaticServing) serves ``./static``.
 STATIC_URL = "/app/static"
 MAP_BACKGROUND = "#f2efe9"
+
+#: Characters that are never written as themselves in embedded JSON: the four Jinja's
+#: ``tojson`` escapes (HTML), and, inside strings, the braces (template markers).
+_HTML_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+_BRACE_ESCAPES = str.maketrans({"{": "\\u007b", "}": "\\u007d"})
+#: One JSON string literal as ``json.dumps`` writes it (quotes and backslashes inside are escaped).
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def script_json(value: Any) -> Markup:
+    r"""``value`` as JSON that stays inert in an HTML ``<script>`` and in a Jinja template.
+
+    Like Jinja's ``tojson`` (``<``, ``>``, ``&`` and ``'`` written as ``\u`` escapes), and
+    ``{`` and ``}`` inside strings too, so that no text can form ``{{``, ``{%`` or ``{#``
+    when branca compiles the rendered script again. JavaScript reads the same values back.
+
+    >>> print(script_json({"label": "{{ 7*7 }} </script>", "n": [1, {}]}))
+    {"label":"\u007b\u007b 7*7 \u007d\u007d \u003c/script\u003e","n":[1,{}]}
+    >>> print(script_json(None))
+    null
+    """
+    text = json.dumps(value, separators=(",", ":")).translate(_HTML_ESCAPES)
+    if "{" in text or "}" in text:
+        text = _JSON_STRING.sub(lambda string: string.group(0).translate(_BRACE_ESCAPES), text)
+    return Markup(text)
+
+
+#: The templates of this module's map elements: their ``tojson`` is :func:`script_json`.
+_TEMPLATES = Environment(autoescape=False)
+_TEMPLATES.filters["tojson"] = script_json
 
 
 def vendor_assets(static_url: str = STATIC_URL) -> dict[str, list[tuple[str, str]]]:
@@ -75,7 +123,7 @@ def context_geojson(site: Site, precision: int = 6) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-_SITE_SCRIPT = Template(
+_SITE_SCRIPT = _TEMPLATES.from_string(
     """
 {% macro script(this, kwargs) %}
 (function () {
@@ -245,7 +293,7 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     return m
 
 
-_CONCEPT_SCRIPT = Template(
+_CONCEPT_SCRIPT = _TEMPLATES.from_string(
     """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
@@ -298,7 +346,7 @@ def concept_layer(concept: Concept, lang: str) -> folium.FeatureGroup:
     return _ConceptGroup(data, lang)
 
 
-_STYLED_SCRIPT = Template(
+_STYLED_SCRIPT = _TEMPLATES.from_string(
     """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();

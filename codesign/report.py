@@ -10,7 +10,8 @@ fpdf2. Maps are drawn offline with matplotlib from the same data as the app, in 
 site's metric CRS (so the scale bar is true), with a legend and a north arrow. The text
 uses DejaVu Sans, shipped in ``codesign/data/fonts`` and embedded in the PDF, so Cyrillic
 and the Kazakh letters (Ә Ғ Қ Ң Ө Ұ Ү Һ І) print everywhere. Team names, titles and
-descriptions are printed as plain text: neither markdown nor HTML is ever interpreted.
+descriptions are printed as plain text: neither markdown nor HTML is ever interpreted, and
+on the maps neither is matplotlib's mathtext (``$x^2$`` in a team name prints as typed).
 
 >>> format_area(1234.56, "ru") == "1\xa0235"
 True
@@ -734,8 +735,13 @@ class SiteMap:
                 color="#555555",
                 va="bottom",
             )
+        from matplotlib.text import Text
         from PIL import Image
 
+        for text in self.figure.findobj(Text):
+            # a "$" in a team name, a street or a legend is a dollar sign: never mathtext, never TeX
+            text.set_parse_math(False)
+            text.set_usetex(False)
         self.canvas.draw()
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB")
         # 256 colours hold these flat maps; the PDF gets about 2.5 times smaller

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 from html import escape
@@ -22,6 +23,9 @@ from codesign.sites import Site
 from codesign.taxonomy import category
 
 __all__ = ["concept_svg"]
+
+#: Characters XML 1.0 does not allow (an SVG holding one is not shown at all): left out of text.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _CONTEXT_STYLE = {
     "building": 'fill="#d9d0c9" stroke="#b3a89e" stroke-width="0.5"',
@@ -100,7 +104,7 @@ def concept_svg(concept: Concept, site: Site, width: int = 360, height: int = 26
     to_px = backdrop.to_px
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">']
     if title:
-        out.append(f"<title>{escape(title)}</title>")
+        out.append(f"<title>{escape(_XML_INVALID.sub('', title))}</title>")
     out.append(backdrop.svg)
     for kind in ("zone", "path", "amenity"):
         for f in concept.features:

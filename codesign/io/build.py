@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from codesign.concepts import MAX_FEATURES, MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
+from codesign.concepts import MAX_CONCEPT_VERTICES, MAX_FEATURES, MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
 from codesign.errors import InvalidGeometryError
-from codesign.geometry import Notice, clean_shape, to_geojson_geometry
+from codesign.geometry import MAX_SHAPE_VERTICES, Notice, clean_shape, to_geojson_geometry
 from codesign.io.categories import value_key
 from codesign.taxonomy import Kind, category, geometry_kind
 
@@ -99,7 +99,9 @@ def build_concept(
     """Build a concept from the features whose value maps to a category.
 
     Mapped features are fitted to their category's kind, cleaned and clipped to the site
-    with :func:`codesign.geometry.clean_shape`, and numbered f1, f2, ...
+    with :func:`codesign.geometry.clean_shape`, and numbered f1, f2, ... A shape over
+    :data:`~codesign.geometry.MAX_SHAPE_VERTICES`, or one that would take the concept over
+    :data:`~codesign.concepts.MAX_CONCEPT_VERTICES` or ``MAX_FEATURES``, is rejected with the reason.
     ``mapping`` maps an attribute value (as in :func:`codesign.io.suggest_mapping`, ``""``
     for missing) to a category id or None. An unknown category id raises
     :class:`~codesign.errors.CodesignError`. The concept's ``source`` records the file, its
@@ -111,6 +113,7 @@ def build_concept(
     rejected: list[tuple[int, Notice]] = []
     notices: list[tuple[int, Notice]] = []
     seen: dict[str, str | None] = {}
+    vertices = 0  # of the features kept: at most MAX_CONCEPT_VERTICES
     for index, raw in enumerate(imported.features, start=1):
         value = value_key(raw.properties.get(attribute)) if attribute else ""
         cat = categories.get(value)
@@ -123,14 +126,25 @@ def build_concept(
             notice = Notice("import.wrong_kind", {"category": cat.id, "type": raw.geometry.geom_type})
             rejected.append((index, notice))
             continue
+        if len(features) >= MAX_FEATURES:
+            rejected.append((index, Notice("concept.too_many_features", {"limit": MAX_FEATURES})))
+            continue
+        count = int(shapely.get_num_coordinates(geom))
+        if count > MAX_SHAPE_VERTICES:  # refused before it is copied, repaired or clipped
+            too_many = Notice("geometry.too_many_vertices", {"count": count, "limit": MAX_SHAPE_VERTICES})
+            rejected.append((index, too_many))
+            continue
         try:
             cleaned = clean_shape(to_geojson_geometry(geom), site.frame)
         except InvalidGeometryError as err:
             rejected.append((index, Notice(err.key, dict(err.params))))
             continue
-        if len(features) >= MAX_FEATURES:
-            rejected.append((index, Notice("concept.too_many_features", {"limit": MAX_FEATURES})))
+        size = int(shapely.get_num_coordinates(cleaned.geometry))
+        if vertices + size > MAX_CONCEPT_VERTICES:
+            notice = Notice("concept.too_many_vertices", {"count": vertices + size, "limit": MAX_CONCEPT_VERTICES})
+            rejected.append((index, notice))
             continue
+        vertices += size
         feature_id = f"f{len(features) + 1}"
         features.append(
             ConceptFeature(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.common import md
 from codesign.demo import ensure_demo_session
 from codesign.i18n import LANGUAGES, translate
 from codesign.store import FileStore
@@ -69,4 +70,4 @@ def test_a_session_without_concepts_says_so(tmp_path, monkeypatch):
     session = FileStore(tmp_path).create_session(site="aksu-city-square", title="Пусто", teams=[("Орлы", None)])
     at = open_page(session.id, "en")
     assert not at.exception
-    assert at.info[0].value == translate("cli.no_concepts", "en", session_id=session.id)
+    assert at.info[0].value == translate("cli.no_concepts", "en", session_id=md(session.id))  # shown as typed
