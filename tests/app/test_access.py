@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from shapely.geometry import Point
 
+from app_pages.common import md
 from codesign.concepts import Concept, ConceptFeature
 from codesign.i18n import translate
 from codesign.sites import load_site
@@ -243,7 +244,8 @@ def test_the_app_refuses_to_run_with_a_short_configured_secret(workshop, monkeyp
     at.query_params["key"] = "too-short"
     at.run()
     assert not at.exception
-    expected = translate("error.secret_too_short", lang, source="CODESIGN_FACILITATOR_SECRET", length=9, minimum=16)
+    source = md("CODESIGN_FACILITATOR_SECRET")  # message parameters are escaped for markdown
+    expected = translate("error.secret_too_short", lang, source=source, length=9, minimum=16)
     assert [e.value for e in at.error] == [expected]
     assert "facilitator" not in at.session_state  # the short secret opened nothing
     assert not at.title  # and no page ran
