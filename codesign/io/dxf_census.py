@@ -11,8 +11,9 @@ milliseconds instead of being expanded to a million entities.
 The counts follow GDAL's DXF driver with its defaults (blocks inlined and merged): an
 INSERT cell is one feature holding the block's geometry, plus one point feature per text
 in the block; a circle is 91 vertices, an arc one per 4 degrees of sweep (at least 2),
-a bulged polyline segment likewise. They are estimates made to be reached, not exceeded,
-by real drawings, so a file refused here would also fail the limits after reading.
+a bulged polyline segment likewise. The features are GDAL's own count; the vertices are
+at most what GDAL draws (a unit test compares both with GDAL), so a file refused here
+would also fail the limits after reading.
 
 >>> square = "0\nSECTION\n2\nENTITIES\n0\nLWPOLYLINE\n90\n4\n10\n0\n20\n0\n10\n1\n20\n0\n"
 >>> dxf_census((square + "10\n1\n20\n1\n10\n0\n20\n1\n0\nENDSEC\n0\nEOF\n").encode())
@@ -40,7 +41,7 @@ _SPLINE_FACTOR = 8
 _TEXTS = frozenset({"TEXT", "MTEXT", "ATTRIB", "ATTDEF"})
 _INSERTS = frozenset({"INSERT", "DIMENSION"})  # a DIMENSION is drawn by inserting its anonymous block
 _PAIR = re.compile(rb"([^\n]*)\n([^\n]*)(?:\n|$)")
-_CODES = {str(code).encode(): code for code in (0, 2, 10, 11, 12, 13, 41, 42, 50, 51, 70, 71)}
+_CODES = {str(code).encode(): code for code in (0, 2, 10, 11, 12, 13, 41, 42, 50, 51, 70, 71, 91, 98)}
 _CODE_NUMBERS = frozenset(_CODES.values())
 _BULGED = frozenset({"LWPOLYLINE", "VERTEX", "HATCH"})
 #: Entities whose corners after the first are groups 11, 12 and 13.
@@ -67,6 +68,8 @@ class _Entity:
     end: float | None = None
     ellipse_start: float = 0.0
     ellipse_end: float = math.tau
+    #: A HATCH's points are its boundary's: after the path count (91), before the seed points (98).
+    in_boundary: bool = False
 
     def vertices(self) -> int:
         """The vertices GDAL draws for this entity (texts and block inserts are counted elsewhere)."""
@@ -132,7 +135,7 @@ class _Census:
         self.section = ""
         self.block: _Container | None = None
         self.entity: _Entity | None = None
-        self.expanded: dict[str, tuple[int, int]] = {}
+        self.expanded: dict[str, tuple[int, int, int]] = {}
 
     # ---------------------------------------------------------------- reading
 
@@ -162,8 +165,13 @@ class _Census:
                     self.block = self.blocks.setdefault(value.decode("utf-8", "replace"), _Container())
                 else:
                     entity.block = value.decode("utf-8", "replace")
-            elif code == 10 or (code in (11, 12, 13) and entity.kind in _CORNERS):
+            elif code == 10:
+                if entity.kind != "HATCH" or entity.in_boundary:
+                    entity.points += 1
+            elif code in (11, 12, 13) and entity.kind in _CORNERS:
                 entity.points += 1
+            elif code in (91, 98) and entity.kind == "HATCH":
+                entity.in_boundary = code == 91
             elif code == 70 and entity.kind == "INSERT":
                 entity.columns = max(1, abs(int(_number(value, 1))))
             elif code == 71 and entity.kind == "INSERT":
@@ -220,13 +228,13 @@ class _Census:
     def _count_insert(self, name: str, cells: int) -> None:
         if name not in self.blocks:
             return  # GDAL skips an insert of a block that does not exist
-        vertices, texts = self._expand(name)
-        self.features += cells * (1 + texts)
+        vertices, texts, shapes = self._expand(name)
+        self.features += cells * ((1 if shapes else 0) + texts)
         self.model.vertices += cells * vertices
         self._check(self.features, self.model.vertices)
 
-    def _expand(self, name: str) -> tuple[int, int]:
-        """(vertices, text features) one insert of the block draws, nested blocks included."""
+    def _expand(self, name: str) -> tuple[int, int, int]:
+        """(vertices, text features, shapes) one insert of the block draws, nested blocks included."""
         if name in self.expanded:
             return self.expanded[name]
         on_path: set[str] = set()
@@ -246,12 +254,13 @@ class _Census:
                         stack.append((child, False))
                 continue
             on_path.discard(current)
-            vertices, texts = block.vertices, block.texts
+            vertices, texts, shapes = block.vertices, block.texts, block.shapes
             for child, cells in block.inserts:
-                child_vertices, child_texts = self.expanded.get(child, (0, 0))
+                child_vertices, child_texts, child_shapes = self.expanded.get(child, (0, 0, 0))
                 vertices += cells * child_vertices
                 texts += cells * child_texts
-            self.expanded[current] = (vertices, texts)
+                shapes += cells * child_shapes
+            self.expanded[current] = (vertices, texts, shapes)
         return self.expanded[name]
 
     def _check(self, features: int, vertices: int) -> None:
