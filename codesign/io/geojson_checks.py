@@ -151,7 +151,7 @@ class _Checker:
         if not isinstance(obj, dict):
             raise ImportFormatError("import.not_geojson", found=_json_type(obj))
         kind = self._type_of(obj)
-        if "crs" in obj:
+        if "crs" in obj:  # GDAL reads it on the root, on features and on geometries: checked on each
             _check_crs(obj["crs"])
         if kind == "FeatureCollection":
             self._forbidden(obj, kind)
@@ -207,6 +207,8 @@ class _Checker:
             raise ImportFormatError("import.bad_feature", index=index)
         self._forbidden(feature, "Feature")
         self._bbox(feature)
+        if "crs" in feature:
+            _check_crs(feature["crs"])
         if "geometry" not in feature:
             raise ImportFormatError("import.bad_feature_member", index=index, member="geometry")
         properties = feature.get("properties")  # a missing "properties" has only one reading: none
@@ -225,6 +227,8 @@ class _Checker:
         if not isinstance(geometry, dict):
             raise ImportFormatError("import.geometry_type", index=index, type=_json_type(geometry))
         kind = geometry.get("type")
+        if "crs" in geometry:
+            _check_crs(geometry["crs"])
         if kind == "GeometryCollection":
             self._forbidden(geometry, "geometry")
             self._bbox(geometry)

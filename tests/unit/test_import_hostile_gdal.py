@@ -205,6 +205,8 @@ def hostile_files(tmp_path: Path, paths: dict[str, Path], url: str) -> dict[str,
         "geometry": {"type": "Point", "coordinates": [76.93, 52.03]},
     }
 
+    link_crs = {"type": "link", "properties": {"href": f"{url}/crs.wkt", "type": "ogcwkt"}}
+
     def with_crs(crs: dict) -> bytes:
         return json.dumps({"type": "FeatureCollection", "crs": crs, "features": [one_point]}).encode()
 
@@ -242,6 +244,19 @@ def hostile_files(tmp_path: Path, paths: dict[str, Path], url: str) -> dict[str,
         ),
         "geojson-crs-link": lambda: (
             with_crs({"type": "link", "properties": {"href": f"{url}/crs.wkt", "type": "ogcwkt"}}),
+            "plan.geojson",
+        ),
+        "geojson-feature-crs-link": lambda: (
+            json.dumps({"type": "FeatureCollection", "features": [one_point | {"crs": link_crs}]}).encode(),
+            "plan.geojson",
+        ),
+        "geojson-geometry-crs-link": lambda: (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [one_point | {"geometry": one_point["geometry"] | {"crs": link_crs}}],
+                }
+            ).encode(),
             "plan.geojson",
         ),
         "kml-network-link-and-remote-style": lambda: (
@@ -298,6 +313,8 @@ HOSTILE_CASES = [
     "gdalg-as-geojson",
     "geojson-crs-file",
     "geojson-crs-link",
+    "geojson-feature-crs-link",
+    "geojson-geometry-crs-link",
     "kml-network-link-and-remote-style",
     "gpkg-virtual-ogr-table",
     "gpkg-virtual-ogr-view",
