@@ -9,8 +9,9 @@ the tests all run GDAL like this:
 - only the drivers the importer and the exports need are registered (:data:`ALLOWED_DRIVERS`);
   every other vector driver is skipped at registration (``GDAL_SKIP``), among them OGR_VRT,
   GDALG, CSV, HTTP, GML, MapInfo and SQLite, which can read other files, URLs or programs;
-- no network: ``/vsicurl/`` and its relatives accept no file name, HTTP gives up at once,
-  PROJ never downloads grids, ``.netrc`` is never read;
+- no network: ``/vsicurl/`` and its relatives accept no file name; every other request GDAL
+  makes (``CPLHTTPFetch``: a GeoJSON ``crs`` link, a CRS URL) is answered by a callback that
+  refuses it without connecting; PROJ never downloads grids; ``.netrc`` is never read;
 - no way out of the file in SQLite: no VirtualOGR from triggers and views, no external access
   from SQL functions, no extension loading;
 - no user or system configuration file (``gdalrc``) and no plugin drivers can change this.
@@ -26,10 +27,20 @@ imported. :func:`checked_pyogrio` refuses to hand pyogrio out if that was too la
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+from pathlib import Path
 from types import ModuleType
 
-__all__ = ["ALLOWED_DRIVERS", "GDAL_OPTIONS", "checked_pyogrio", "configure", "unexpected_drivers"]
+__all__ = [
+    "ALLOWED_DRIVERS",
+    "GDAL_OPTIONS",
+    "checked_pyogrio",
+    "configure",
+    "http_refused",
+    "unexpected_drivers",
+]
 
 #: The drivers GDAL keeps: the importer's formats (:data:`codesign.io.FORMATS`) and GPKG for the export.
 ALLOWED_DRIVERS = frozenset({"DXF", "ESRI Shapefile", "GPKG", "GeoJSON", "KML", "LIBKML", "OSM"})
@@ -137,6 +148,85 @@ _REMOVED = ("OGR_SQLITE_LOAD_EXTENSIONS", "GDAL_PYTHON_DRIVER_PATH", "GDAL_HTTP_
 _checked: ModuleType | None = None
 
 
+class _HTTPResult(ctypes.Structure):
+    """GDAL's ``CPLHTTPResult`` (cpl_http.h)."""
+
+    _fields_ = [
+        ("nStatus", ctypes.c_int),
+        ("pszContentType", ctypes.c_void_p),
+        ("pszErrBuf", ctypes.c_void_p),
+        ("nDataLen", ctypes.c_int),
+        ("nDataAlloc", ctypes.c_int),
+        ("pabyData", ctypes.c_void_p),
+        ("papszHeaders", ctypes.c_void_p),
+        ("nMimePartCount", ctypes.c_int),
+        ("pasMimePart", ctypes.c_void_p),
+    ]
+
+
+#: ``CPLHTTPFetchCallbackFunc``: (url, options, progress, progress arg, write, write arg, user data).
+_FETCH_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_void_p, *([ctypes.c_char_p] + [ctypes.c_void_p] * 6))
+_refusal: object | None = None  # the installed callback, kept alive as long as the process
+
+
+def _loaded_gdal(pyogrio: ModuleType) -> ctypes.CDLL | None:
+    """The GDAL library pyogrio runs on (the very copy it loaded), or None if it cannot be found."""
+    candidates: list[str] = []
+    try:  # Linux: the copy in this process's memory map
+        maps = Path("/proc/self/maps").read_text()
+        candidates += sorted({line.split()[-1] for line in maps.splitlines() if "libgdal" in line.rsplit("/", 1)[-1]})
+    except OSError:
+        pass
+    package = Path(pyogrio.__file__).parent
+    for folder in (package.parent / "pyogrio.libs", package / ".dylibs"):  # wheels bundle their GDAL here
+        candidates += sorted(str(path) for path in folder.glob("*gdal*"))
+    if found := ctypes.util.find_library("gdal"):
+        candidates.append(found)
+    for candidate in candidates:
+        try:
+            return ctypes.CDLL(candidate)
+        except OSError:
+            continue
+    return None
+
+
+def _refuse_http(pyogrio: ModuleType) -> bool:
+    """Make every ``CPLHTTPFetch`` fail at once with an error, without a connection; True if installed.
+
+    GDAL falls back to the network when the callback returns nothing, so it returns a result
+    carrying an error (status 1, no data), allocated with GDAL's own allocator for GDAL to free.
+    """
+    global _refusal
+    if _refusal is not None:
+        return True
+    gdal = _loaded_gdal(pyogrio)
+    if gdal is None:
+        return False
+    gdal.CPLCalloc.restype = ctypes.c_void_p
+    gdal.CPLCalloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
+    gdal.CPLStrdup.restype = ctypes.c_void_p
+    gdal.CPLStrdup.argtypes = [ctypes.c_char_p]
+    message = b"network access is disabled for uploads (codesign.gdal_env)"
+
+    def refuse(_url: bytes, *_args: object) -> int:
+        result = ctypes.cast(gdal.CPLCalloc(1, ctypes.sizeof(_HTTPResult)), ctypes.POINTER(_HTTPResult))
+        result.contents.nStatus = 1
+        result.contents.pszErrBuf = gdal.CPLStrdup(message)
+        return ctypes.addressof(result.contents)
+
+    callback = _FETCH_CALLBACK(refuse)
+    gdal.CPLHTTPSetFetchCallback.argtypes = [_FETCH_CALLBACK, ctypes.c_void_p]
+    gdal.CPLHTTPSetFetchCallback.restype = None
+    gdal.CPLHTTPSetFetchCallback(callback, None)
+    _refusal = callback
+    return True
+
+
+def http_refused() -> bool:
+    """Whether GDAL's HTTP requests are refused in this process (after :func:`checked_pyogrio`)."""
+    return _refusal is not None
+
+
 def configure() -> None:
     """Put :data:`GDAL_OPTIONS` into the environment (``GDAL_SKIP`` counts only before pyogrio loads)."""
     for name in _REMOVED:
@@ -163,6 +253,7 @@ def checked_pyogrio() -> ModuleType:
 
     runtime = {name: value for name, value in GDAL_OPTIONS.items() if name != "GDAL_SKIP"}
     pyogrio.set_gdal_config_options(runtime)
+    _refuse_http(pyogrio)
     extra = unexpected_drivers(pyogrio)
     if extra:
         from codesign.errors import ImportFormatError

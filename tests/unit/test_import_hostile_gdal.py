@@ -13,6 +13,7 @@ generous security bound (300 MB, 20 s). These are limits, not speed measurements
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import io
 import json
@@ -403,6 +404,26 @@ CLI_HELP = (
 PROBE = (
     "import os, json\nprint(json.dumps([sorted(pyogrio.list_drivers()), os.environ['CPL_VSIL_CURL_ALLOWED_FILENAME']]))"
 )
+
+
+def test_gdal_itself_makes_no_request_even_past_the_importers_checks(tmp_path, web_server):
+    """Straight to GDAL, skipping codesign's checks: a CRS link, a geometry's CRS link, /vsicurl/, a URL."""
+    from codesign.gdal_env import checked_pyogrio, http_refused
+
+    url, requests = web_server
+    gdal = checked_pyogrio()
+    assert http_refused()
+    link = {"type": "link", "properties": {"href": f"{url}/crs.wkt", "type": "ogcwkt"}}
+    point = {"type": "Point", "coordinates": [76.93, 52.03], "crs": link}
+    root = tmp_path / "root.geojson"
+    root.write_text(json.dumps({"type": "FeatureCollection", "crs": link, "features": []}))
+    geometry = tmp_path / "geometry.geojson"
+    feature = {"type": "Feature", "properties": {}, "geometry": point}
+    geometry.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    for source in (root, geometry, f"/vsicurl/{url}/plan.geojson", f"{url}/plan.geojson", f"GeoJSON:{url}/p.json"):
+        with contextlib.suppress(Exception):  # refusing is fine, fetching is not
+            gdal.read_dataframe(source)
+    assert requests == []
 
 
 @pytest.mark.parametrize(
