@@ -406,6 +406,18 @@ PROBE = (
 )
 
 
+@pytest.mark.parametrize("name", ["plan.shp", "plan.vrt", "plan.kml", "plan.gpkg", "plan.dxf", "plan.osm"])
+def test_gdal_itself_cannot_open_a_vrt_even_past_the_importers_checks(name, tmp_path, local_secrets, canary):
+    """Straight to GDAL, skipping the magic-byte checks: no driver left can open the VRT."""
+    from codesign.gdal_env import checked_pyogrio
+
+    path = tmp_path / name
+    path.write_bytes(vrt(str(local_secrets["sentinel"]), "sentinel"))
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - whichever error GDAL gives, as long as it gives one
+        checked_pyogrio().read_dataframe(path)
+    assert canary not in str(caught.value)
+
+
 def test_gdal_itself_makes_no_request_even_past_the_importers_checks(tmp_path, web_server):
     """Straight to GDAL, skipping codesign's checks: a CRS link, a geometry's CRS link, /vsicurl/, a URL."""
     from codesign.gdal_env import checked_pyogrio, http_refused
