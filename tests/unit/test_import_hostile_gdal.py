@@ -813,6 +813,17 @@ DXF_SAMPLES = {
         "0\nLWPOLYLINE\n8\nz\n90\n3\n70\n0\n10\n0\n20\n0\n42\n1\n10\n10\n20\n0\n42\n0\n10\n20\n20\n0\n"
     ),
     "empty block": dxf(dxf_insert("E", 5, 5), dxf_block("E", "")),
+    "cubic spline of 4 control points": dxf(
+        "0\nSPLINE\n8\nz\n70\n8\n71\n3\n72\n8\n73\n4\n74\n0\n"
+        + "".join(f"40\n{k}\n" for k in (0, 0, 0, 0, 1, 1, 1, 1))
+        + "".join(f"10\n{x}\n20\n{y}\n30\n0\n" for x, y in ((0, 0), (1, 2), (3, 2), (4, 0)))
+    ),
+    "half ellipse": dxf("0\nELLIPSE\n8\nz\n10\n0\n20\n0\n30\n0\n11\n2\n21\n0\n31\n0\n40\n0.5\n41\n0\n42\n3.14159\n"),
+    "hatch with an arc edge and a seed point": dxf(
+        "0\nHATCH\n8\nz\n10\n0\n20\n0\n30\n0\n2\nSOLID\n70\n1\n71\n0\n91\n1\n92\n1\n93\n2\n"
+        "72\n2\n10\n0\n20\n0\n40\n1\n50\n0\n51\n180\n73\n1\n72\n1\n10\n-1\n20\n0\n11\n1\n21\n0\n"
+        "97\n0\n75\n0\n76\n1\n98\n1\n10\n0\n20\n0.5\n"
+    ),
     "the Aksu plan": (ROOT / "tests/data/generated/aksu_plan_utm43.dxf").read_bytes(),
 }
 
