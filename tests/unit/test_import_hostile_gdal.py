@@ -385,6 +385,13 @@ def test_the_kml_with_network_links_keeps_its_own_placemark(tmp_path, local_secr
 # ----------------------------------------------------------------------------- GDAL's configuration
 
 
+def _pristine_environment() -> dict[str, str]:
+    """This process's environment without the options codesign put there (a child must set them itself)."""
+    from codesign.gdal_env import GDAL_OPTIONS
+
+    return {name: value for name, value in os.environ.items() if name not in GDAL_OPTIONS}
+
+
 def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env, check=False
@@ -449,7 +456,7 @@ def test_gdal_itself_makes_no_request_even_past_the_importers_checks(tmp_path, w
 )
 def test_a_fresh_process_gets_the_options_before_pyogrio_loads(code):
     probe = code + "\n" + PROBE
-    done = _python(probe)
+    done = _python(probe, env=_pristine_environment())
     assert done.returncode == 0, done.stderr
     drivers, curl = json.loads(done.stdout.strip().splitlines()[-1])
     assert drivers == ["DXF", "ESRI Shapefile", "GPKG", "GeoJSON", "KML", "LIBKML", "OSM"]
@@ -457,9 +464,6 @@ def test_a_fresh_process_gets_the_options_before_pyogrio_loads(code):
 
 
 def test_pyogrio_loaded_before_codesign_means_no_imports_at_all():
-    from codesign.gdal_env import GDAL_OPTIONS
-
-    pristine = {name: value for name, value in os.environ.items() if name not in GDAL_OPTIONS}
     done = _python(
         "import pyogrio\n"
         "from codesign.io import read_file\n"
@@ -467,7 +471,7 @@ def test_pyogrio_loaded_before_codesign_means_no_imports_at_all():
         'data = b\'{"type": "Point", "coordinates": [76.93, 52.03]}\'\n'
         "try:\n    read_file(data, 'p.geojson')\n    print('imported')\n"
         "except ImportFormatError as err:\n    print(err.key)\n",
-        env=pristine,
+        env=_pristine_environment(),
     )
     assert done.stdout.strip() == "import.gdal_unsafe", done.stderr
 
