@@ -3,8 +3,14 @@
 Sites, the category taxonomy, geometry checks and repair, concepts, the versioned
 session store, access tokens, the offline folium maps and the plan/site importer
 (:mod:`codesign.io`).
+
+:mod:`codesign.gdal_env` is imported first: GDAL's safety options must be in place before
+pyogrio is first imported, by the app, the CLI and the tests alike.
 """
 
+import codesign.gdal_env  # noqa: F401 - first, before anything can import pyogrio
+
+# isort: split
 from codesign.access import facilitator_link, facilitator_secret, join_link, team_for_token
 from codesign.concepts import (
     Concept,

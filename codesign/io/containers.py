@@ -21,7 +21,6 @@ import re
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from xml.parsers import expat
 
 from codesign.errors import ImportFormatError
 from codesign.io.model import ImportLimits
@@ -34,36 +33,11 @@ _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-class _Refused(Exception):
-    pass
-
-
 def xml_root(data: bytes) -> str:
     """The root element's local name; refuses malformed XML and DOCTYPE/ENTITY declarations."""
-    parser = expat.ParserCreate()
-    root: list[str] = []
+    from codesign.io.census import xml_census
 
-    def start(name: str, _attrs: object) -> None:
-        if not root:
-            root.append(name.rsplit(":", 1)[-1])
-            parser.StartElementHandler = None
-
-    def refuse(*_args: object) -> None:
-        raise _Refused
-
-    parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    try:
-        parser.Parse(data, True)
-    except _Refused:
-        raise ImportFormatError("import.xml_entities") from None
-    except expat.ExpatError as err:
-        raise ImportFormatError("import.xml_syntax", line=err.lineno, column=err.offset + 1) from None
-    if not root:
-        raise ImportFormatError("import.xml_syntax", line=1, column=1)
-    return root[0]
+    return xml_census(data).root
 
 
 def safe_member_name(name: str) -> PurePosixPath | None:

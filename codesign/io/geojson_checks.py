@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,13 @@ _FORBIDDEN_MEMBERS = {
 }
 #: GeometryCollections nested deeper than this are refused (RFC 7946 advises against nesting at all).
 _MAX_COLLECTION_DEPTH = 8
+#: The ``crs`` names GDAL resolves from its own tables (GeoJSON 2008): EPSG codes and OGC URNs/URLs.
+#: Anything else (a file name, a URL to fetch, WKT, a PROJ string) is refused: GDAL would read it.
+_CRS_NAME = re.compile(
+    r"(?:EPSG:\d{1,6}|urn:ogc:def:crs:[A-Za-z]{1,10}:[\w.]{0,10}:[\w.]{1,20}"
+    r"|https?://www\.opengis\.net/def/crs/[A-Za-z]{1,10}/[\w.]{1,10}/[\w.]{1,20})",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -107,6 +115,11 @@ def parse_geojson(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ParsedG
         notices.append(Notice("import.bom_removed"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFormatError("import.not_utf8")
+    # Parsing builds a Python list per position (``[0,0]`` costs 80 bytes for 6 in the file): count
+    # the brackets on the raw bytes first. Every position has one; rings, lines and the rest add
+    # far fewer than one per position, so twice the vertex limit is more than the limit allows.
+    if data.count(b"[") > 2 * limits.max_vertices:
+        raise ImportFormatError("import.too_many_vertices", limit=limits.max_vertices)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -138,6 +151,8 @@ class _Checker:
         if not isinstance(obj, dict):
             raise ImportFormatError("import.not_geojson", found=_json_type(obj))
         kind = self._type_of(obj)
+        if "crs" in obj:  # GDAL reads it on the root, on features and on geometries: checked on each
+            _check_crs(obj["crs"])
         if kind == "FeatureCollection":
             self._forbidden(obj, kind)
             self._bbox(obj)
@@ -192,6 +207,8 @@ class _Checker:
             raise ImportFormatError("import.bad_feature", index=index)
         self._forbidden(feature, "Feature")
         self._bbox(feature)
+        if "crs" in feature:
+            _check_crs(feature["crs"])
         if "geometry" not in feature:
             raise ImportFormatError("import.bad_feature_member", index=index, member="geometry")
         properties = feature.get("properties")  # a missing "properties" has only one reading: none
@@ -210,6 +227,8 @@ class _Checker:
         if not isinstance(geometry, dict):
             raise ImportFormatError("import.geometry_type", index=index, type=_json_type(geometry))
         kind = geometry.get("type")
+        if "crs" in geometry:
+            _check_crs(geometry["crs"])
         if kind == "GeometryCollection":
             self._forbidden(geometry, "geometry")
             self._bbox(geometry)
@@ -308,3 +327,26 @@ def _has_position(coords: Any, depth: int) -> bool:
     if not isinstance(coords, list):
         return True  # malformed: let the detailed check name it
     return any(_has_position(c, depth - 1) for c in coords)
+
+
+def _check_crs(crs: Any) -> None:
+    """Accept a GeoJSON 2008 ``crs`` member that names an EPSG code; refuse links, paths and the rest.
+
+    >>> _check_crs({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32643"}})
+    >>> _check_crs({"type": "link", "properties": {"href": "http://example.org/crs"}})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    codesign.errors.ImportFormatError: The file's coordinate system ("crs": link) is not an EPSG code...
+    """
+    if crs is None:
+        return
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    kind = crs.get("type") if isinstance(crs, dict) else None
+    if isinstance(properties, dict):
+        name, code = properties.get("name"), properties.get("code")
+        if kind == "name" and isinstance(name, str) and _CRS_NAME.fullmatch(name):
+            return
+        if kind == "EPSG" and isinstance(code, int) and not isinstance(code, bool) and 0 < code < 1_000_000:
+            return
+    shown = kind if isinstance(kind, str) else _json_type(crs)
+    raise ImportFormatError("import.geojson_crs", crs=shown[:40])

@@ -32,12 +32,19 @@ FORMATS = ("GeoJSON", "KML", "KMZ", "GPKG", "ESRI Shapefile", "DXF", "OSM")
 
 @dataclass(frozen=True)
 class ImportLimits:
-    """What one upload may hold; anything larger is refused with the limit named."""
+    """What one upload may hold; anything larger is refused with the limit named.
+
+    The limits hold while the file is read, not after: each format is counted on its own bytes
+    before GDAL expands it (:mod:`codesign.io.census`, :mod:`codesign.io.dxf_census`,
+    :mod:`codesign.io.geopackage`), and GDAL's output is read in batches that stop at the limit.
+    ``max_text_bytes`` bounds the attribute text (a zipped shapefile can unpack to 200 MB of it).
+    """
 
     max_bytes: int = 25 * 1024 * 1024
     max_features: int = 20_000
     max_vertices: int = 1_000_000
     max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_text_bytes: int = 64 * 1024 * 1024
 
 
 DEFAULT_LIMITS = ImportLimits()
