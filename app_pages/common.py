@@ -15,15 +15,15 @@ from typing import Any
 
 import streamlit as st
 
-from codesign.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, is_reviewer
-from codesign.consensus import Consensus, build_consensus
+from codesign.analysis.consensus import Consensus, build_consensus
+from codesign.domain.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, is_reviewer
+from codesign.domain.session import PLAN_OWNER, Session
+from codesign.domain.site import Site, load_site
 from codesign.errors import CodesignError
-from codesign.gate import WriteGate, Writer, WriteRefused
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
-from codesign.maps import context_geojson
-from codesign.sites import Site, load_site
-from codesign.store import PLAN_OWNER, Session
-from codesign.stores import DATABASE_URL_VARIABLE, Store, open_store
+from codesign.render.folium_maps import context_geojson
+from codesign.services.gate import WriteGate, Writer, WriteRefused
+from codesign.storage.base import DATABASE_URL_VARIABLE, Store, open_store
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
@@ -95,7 +95,7 @@ def site_context(site_id: str) -> dict[str, Any]:
 
 
 def site(site_id: str) -> Site:
-    """The site (cached per process by :func:`codesign.sites.load_site`)."""
+    """The site (cached per process by :func:`codesign.domain.site.load_site`)."""
     return load_site(site_id)
 
 
@@ -122,7 +122,7 @@ def t(key: str, **params: object) -> str:
 def t_text(key: str, **params: object) -> str:
     """Translate ``key`` with its parameters as they are: only for places that show plain text.
 
-    Select-box options (``format_func``), map tooltips (:class:`codesign.maps.Styled`),
+    Select-box options (``format_func``), map tooltips (:class:`codesign.render.folium_maps.Styled`),
     :func:`legend` (which HTML-escapes), text-input values and a parameter of another message.
     """
     return translate(key, lang(), **params)
@@ -327,7 +327,7 @@ def view_map(the_site: Site, key: str, layer: object, height: int = 420) -> None
     """A read-only map of the site with one layer (a concept, an overlay, ...)."""
     import streamlit_folium
 
-    from codesign.maps import sketch_map
+    from codesign.render.folium_maps import sketch_map
 
     streamlit_folium.st_folium(
         sketch_map(the_site, lang(), context=site_context(the_site.id), editable=False),

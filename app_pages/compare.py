@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
-from codesign.compare import agreement_map, category_label, compare_concepts, describe
-from codesign.maps import Styled, concept_layer, styled_layer
-from codesign.store import PLAN_OWNER, VISION_OWNER
+from codesign.analysis.compare import agreement_map, category_label, compare_concepts, describe
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.render.folium_maps import Styled, concept_layer, styled_layer
 
 #: Okabe-Ito colours, safe for colour-blind viewers.
 STATE_COLOURS = {"same": "#009E73", "a_only": "#0072B2", "b_only": "#E69F00", "different": "#CC79A7"}

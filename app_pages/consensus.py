@@ -25,12 +25,12 @@ from app_pages.common import (
     voices,
 )
 from app_pages.votes import display_names, target_label
-from codesign.consensus import consensus_sentences, describe_finding, joint_vision
+from codesign.analysis.consensus import consensus_sentences, describe_finding, joint_vision
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
+from codesign.domain.taxonomy import categories, category
+from codesign.domain.votes import tally
 from codesign.errors import CodesignError
-from codesign.maps import Styled, styled_layer
-from codesign.store import PLAN_OWNER, VISION_OWNER, Session
-from codesign.taxonomy import categories, category
-from codesign.votes import tally
+from codesign.render.folium_maps import Styled, styled_layer
 
 session = desk_page("consensus.title", "consensus_session", reviewer_ok=True)
 the_site = site(session.site)

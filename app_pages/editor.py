@@ -32,26 +32,25 @@ from app_pages.common import (
 )
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
-from codesign.concepts import (
+from codesign.analysis.figures import concept_figures, zone_overlaps
+from codesign.domain.concept import (
     MAX_DESCRIPTION,
     MAX_LABEL,
     MAX_NOTE,
     MAX_TITLE,
     Concept,
     apply_drawings,
-    concept_figures,
     delete_feature,
     edit_feature,
     edit_metadata,
     merge_concepts,
-    zone_overlaps,
 )
+from codesign.domain.rounds import editing_open, voting_open
+from codesign.domain.session import Session
+from codesign.domain.taxonomy import KINDS, categories, category
 from codesign.errors import CodesignError, SessionConflictError
-from codesign.gate import WriteGate, Writer, WriteRefused
-from codesign.maps import concept_layer, sketch_map
-from codesign.rounds import editing_open, voting_open
-from codesign.store import Session
-from codesign.taxonomy import KINDS, categories, category
+from codesign.render.folium_maps import concept_layer, sketch_map
+from codesign.services.gate import WriteGate, Writer, WriteRefused
 
 
 @dataclass

@@ -8,12 +8,12 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, num, session_picker, site, store, t
-from codesign.access import join_code, join_link, review_link
-from codesign.concepts import concept_figures
+from codesign.analysis.figures import concept_figures
+from codesign.domain.access import join_code, join_link, review_link
+from codesign.domain.session import parse_team_lines
+from codesign.domain.site import list_sites
+from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError
-from codesign.sites import list_sites
-from codesign.store import parse_team_lines
-from codesign.taxonomy import category
 
 if not is_facilitator():
     st.error(t("error.access_denied"))

@@ -7,12 +7,12 @@ import hashlib
 import streamlit as st
 
 from app_pages.common import desk_page, error_text, facilitator_gate, lang, md, num, site, t, t_text, view_map
-from codesign.concepts import concept_figures
+from codesign.analysis.figures import concept_figures
+from codesign.domain.session import PLAN_OWNER
+from codesign.domain.taxonomy import categories
 from codesign.errors import CodesignError
 from codesign.io import DEFAULT_LIMITS, FORMATS, ImportedFile, build_concept, read_file, suggest_mapping
-from codesign.maps import concept_layer
-from codesign.store import PLAN_OWNER
-from codesign.taxonomy import categories
+from codesign.render.folium_maps import concept_layer
 
 UNMAPPED = ""
 

@@ -15,15 +15,25 @@ import streamlit as st
 from app_pages.common import base_url, desk_page, error_text, lang, md, num, site, store, t
 from app_pages.room import countdown, presence, room_fingerprint, watch
 from app_pages.votes import display_names, target_label
-from codesign.access import join_code, join_link
-from codesign.concepts import concept_figures
+from codesign.analysis.figures import concept_figures
+from codesign.domain.access import join_code, join_link
+from codesign.domain.presence import EDITING_WITHIN_S
+from codesign.domain.rounds import (
+    ROUND_KINDS,
+    RoundPlan,
+    RoundState,
+    effective_status,
+    end,
+    pause,
+    reopen,
+    resume,
+    start,
+)
+from codesign.domain.session import Session
+from codesign.domain.taxonomy import category
+from codesign.domain.votes import VotingRules, tally
 from codesign.errors import CodesignError
-from codesign.presence import EDITING_WITHIN_S
-from codesign.rounds import ROUND_KINDS, RoundPlan, RoundState, effective_status, end, pause, reopen, resume, start
-from codesign.store import Session
-from codesign.taxonomy import category
-from codesign.thumbnails import concept_svg
-from codesign.votes import VotingRules, tally
+from codesign.render.svg import concept_svg
 
 PROJECTOR_CSS = """
 <style>

@@ -7,11 +7,11 @@ import time
 import streamlit as st
 
 from app_pages.common import LANGUAGE_NAMES, consensus_metrics, desk_page, error_text, lang, md, num, store, t
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.errors import CodesignError
 from codesign.export import EXPORT_FORMATS, export_to
 from codesign.i18n import LANGUAGES
 from codesign.report import PAPER_SIZES_MM, SessionAnalysis, analyse_session, build_report, owner_name
-from codesign.store import PLAN_OWNER, VISION_OWNER, Session
 
 #: Download file name ending and MIME type of each file.
 DOWNLOADS = {

@@ -13,8 +13,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages.common import store, t
-from codesign.presence import PresenceBoard
-from codesign.rounds import RoundState, effective_status, remaining
+from codesign.domain.presence import PresenceBoard
+from codesign.domain.rounds import RoundState, effective_status, remaining
 
 #: How often open pages look for changes (seconds).
 WATCH_EVERY_S = 3

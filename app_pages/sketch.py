@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages.common import store, t
 from app_pages.editor import run_editor
-from codesign.access import team_for_token
+from codesign.domain.access import team_for_token
 from codesign.errors import CodesignError
 
 session_id = st.query_params.get("s") or ""

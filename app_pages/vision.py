@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_pages.common import desk_page, t
 from app_pages.editor import run_editor
-from codesign.store import VISION_OWNER
+from codesign.domain.session import VISION_OWNER
 
 session = desk_page(None, "vision_session")
 if st.session_state.pop("vision_started", False):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import consensus_for, error_text, lang, md, num, site, store, t, voices
-from codesign.consensus import DEFAULT_THRESHOLD
+from codesign.analysis.consensus import DEFAULT_THRESHOLD
+from codesign.domain.session import Session
+from codesign.domain.taxonomy import category
+from codesign.domain.votes import CONSENSUS_TARGET, Vote, VotingRules, dots_left, team_letter
 from codesign.errors import CodesignError
-from codesign.gate import WriteGate, Writer
-from codesign.store import Session
-from codesign.taxonomy import category
-from codesign.thumbnails import concept_svg
-from codesign.votes import CONSENSUS_TARGET, Vote, VotingRules, dots_left, team_letter
+from codesign.render.svg import concept_svg
+from codesign.services.gate import WriteGate, Writer
 
 
 def display_names(session: Session, rules: VotingRules) -> dict[str, str]:

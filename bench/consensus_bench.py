@@ -1,7 +1,7 @@
 """Consensus speed: the noded overlay against a straightforward baseline (measured, not asserted).
 
 Sizes (teams x features per team): 5 x 40, 12 x 80, 50 x 200 on the Aksu site, with
-concepts from :mod:`codesign.synthetic`. The baseline folds ``geopandas.overlay(how="union")``
+concepts from :mod:`bench.synthetic`. The baseline folds ``geopandas.overlay(how="union")``
 over the teams' categorical maps; both give face areas per count signature, which must
 match. Each measurement runs in its own process so its peak memory (max RSS) is its own.
 
@@ -27,15 +27,15 @@ SEED = 7
 
 
 def _concepts(teams: int, features: int):
-    from codesign.sites import load_site
-    from codesign.synthetic import generate_concepts
+    from bench.synthetic import generate_concepts
+    from codesign.domain.site import load_site
 
     site = load_site("aksu-city-square")
     return site, generate_concepts(site, teams=teams, features=features, seed=SEED)
 
 
 def run_ours(teams: int, features: int) -> dict:
-    from codesign.consensus import build_consensus
+    from codesign.analysis.consensus import build_consensus
 
     site, concepts = _concepts(teams, features)
     build_consensus(concepts[:2], site.frame)  # warm-up: imports, projections
@@ -60,8 +60,8 @@ def run_baseline(teams: int, features: int) -> dict:
     import geopandas as gpd
     import numpy as np
 
-    from codesign.compare import categorical_map
-    from codesign.taxonomy import categories
+    from codesign.analysis.compare import categorical_map
+    from codesign.domain.taxonomy import categories
 
     site, concepts = _concepts(teams, features)
     zone_ids = [c.id for c in categories("zone")]

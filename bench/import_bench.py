@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 import shapely  # noqa: E402
 from shapely.geometry import LineString, Point, Polygon, mapping  # noqa: E402
 
+from codesign.domain.site import load_site  # noqa: E402
+from codesign.domain.taxonomy import categories  # noqa: E402
 from codesign.io import build_concept, read_file, suggest_mapping  # noqa: E402
-from codesign.sites import load_site  # noqa: E402
-from codesign.taxonomy import categories  # noqa: E402
 
 ZONES, ZONE_VERTICES, PATHS, AMENITIES = 240, 800, 120, 300
 

@@ -45,11 +45,12 @@ if str(ROOT) not in sys.path:
 from playwright.async_api import Page, async_playwright  # noqa: E402
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
-from codesign.access import join_link  # noqa: E402
-from codesign.concepts import concept_from_geojson  # noqa: E402
-from codesign.serve import running_app  # noqa: E402
-from codesign.store import FileStore, Session  # noqa: E402
+from codesign.domain.access import join_link  # noqa: E402
+from codesign.domain.concept import concept_from_geojson  # noqa: E402
+from codesign.domain.session import Session  # noqa: E402
+from codesign.storage.files import FileStore
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.serve import running_app  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SITE = "aksu-city-square"

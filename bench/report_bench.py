@@ -19,14 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from codesign.concepts import concept_from_geojson  # noqa: E402
-from codesign.consensus import build_consensus, joint_vision  # noqa: E402
-from codesign.demo import DEMO_SITE_ID, ensure_demo_session  # noqa: E402
+from bench.synthetic import generate_concepts  # noqa: E402
+from codesign.analysis.consensus import build_consensus, joint_vision  # noqa: E402
+from codesign.domain.concept import concept_from_geojson  # noqa: E402
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.site import load_site  # noqa: E402
 from codesign.export import export_csv, export_dxf, export_geojson_zip, export_gpkg  # noqa: E402
 from codesign.report import analyse_session, build_report  # noqa: E402
-from codesign.sites import load_site  # noqa: E402
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore  # noqa: E402
-from codesign.synthetic import generate_concepts  # noqa: E402
+from codesign.services.demo import DEMO_SITE_ID, ensure_demo_session  # noqa: E402
+from codesign.storage.files import FileStore  # noqa: E402
 
 
 def twelve_team_session(store: FileStore) -> str:

@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 import shapely  # noqa: E402
 from shapely.geometry import LineString, Point, box  # noqa: E402
 
-from codesign.concepts import Concept, ConceptFeature  # noqa: E402
-from codesign.serve import CHROMIUM_ARGS, running_app  # noqa: E402
-from codesign.sites import load_site  # noqa: E402
-from codesign.store import FileStore  # noqa: E402
-from codesign.taxonomy import categories  # noqa: E402
+from codesign.domain.concept import Concept, ConceptFeature  # noqa: E402
+from codesign.domain.site import load_site  # noqa: E402
+from codesign.domain.taxonomy import categories  # noqa: E402
+from codesign.storage.files import FileStore  # noqa: E402
+from tests.support.serve import CHROMIUM_ARGS, running_app  # noqa: E402
 
 
 def sixty_feature_concept(site_id: str = "aksu-city-square", seed: int = 1) -> Concept:
@@ -67,7 +67,7 @@ def sixty_feature_concept(site_id: str = "aksu-city-square", seed: int = 1) -> C
 def payload_bytes() -> dict[str, int]:
     from streamlit_folium import _get_header, _get_html, _get_map_string  # noqa: PLC0415
 
-    from codesign.maps import concept_layer, context_geojson, sketch_map  # noqa: PLC0415
+    from codesign.render.folium_maps import concept_layer, context_geojson, sketch_map  # noqa: PLC0415
 
     site = load_site("aksu-city-square")
     m = sketch_map(site, "ru", context=context_geojson(site))

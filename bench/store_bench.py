@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from codesign.concepts import Concept  # noqa: E402
-from codesign.postgis_store import PostgisStore, url_with_schema  # noqa: E402
-from codesign.sites import load_site  # noqa: E402
-from codesign.store import FileStore  # noqa: E402
-from codesign.stores import Store  # noqa: E402
-from codesign.synthetic import generate_concepts  # noqa: E402
+from bench.synthetic import generate_concepts  # noqa: E402
+from codesign.domain.concept import Concept  # noqa: E402
+from codesign.domain.site import load_site  # noqa: E402
+from codesign.storage.base import Store  # noqa: E402
+from codesign.storage.files import FileStore  # noqa: E402
+from codesign.storage.postgis import PostgisStore, url_with_schema  # noqa: E402
 
 PG_CLUSTER = ROOT / "tools" / "pg_cluster.sh"
 

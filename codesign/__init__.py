@@ -11,17 +11,20 @@ pyogrio is first imported, by the app, the CLI and the tests alike.
 import codesign.gdal_env  # noqa: F401 - first, before anything can import pyogrio
 
 # isort: split
-from codesign.access import facilitator_link, facilitator_secret, join_link, team_for_token
-from codesign.concepts import (
+from codesign.analysis.figures import concept_figures, zone_overlaps
+from codesign.domain.access import facilitator_link, facilitator_secret, join_link, team_for_token
+from codesign.domain.concept import (
     Concept,
     ConceptFeature,
     apply_drawings,
-    concept_figures,
     concept_from_geojson,
     concept_to_geojson,
     merge_concepts,
-    zone_overlaps,
 )
+from codesign.domain.geometry import MetricFrame, clean_shape
+from codesign.domain.session import Session, Team
+from codesign.domain.site import Site, list_sites, load_site
+from codesign.domain.taxonomy import Category, categories, category
 from codesign.errors import (
     AccessDenied,
     CodesignError,
@@ -34,7 +37,6 @@ from codesign.errors import (
     SiteNotFound,
     StoreError,
 )
-from codesign.geometry import MetricFrame, clean_shape
 from codesign.io import (
     ImportedFile,
     ImportLimits,
@@ -48,9 +50,7 @@ from codesign.io import (
     suggest_category,
     suggest_mapping,
 )
-from codesign.sites import Site, list_sites, load_site
-from codesign.store import FileStore, Session, Team
-from codesign.taxonomy import Category, categories, category
+from codesign.storage.files import FileStore
 
 __all__ = [
     "AccessDenied",

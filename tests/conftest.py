@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from codesign.geometry import MetricFrame  # noqa: E402
-from codesign.postgis_store import url_with_schema  # noqa: E402
-from codesign.store import FileStore  # noqa: E402
-from codesign.stores import DATABASE_URL_VARIABLE, Store  # noqa: E402
+from codesign.domain.geometry import MetricFrame  # noqa: E402
+from codesign.storage.base import DATABASE_URL_VARIABLE, Store  # noqa: E402
+from codesign.storage.files import FileStore  # noqa: E402
+from codesign.storage.postgis import url_with_schema  # noqa: E402
 
 # Tests choose their store themselves: a database configured in the shell must not leak into them.
 os.environ.pop(DATABASE_URL_VARIABLE, None)
@@ -71,7 +71,7 @@ class Paper:
 
     def geojson(self, geom) -> dict:
         """A shape in paper metres -> raw GeoJSON geometry with lists."""
-        from codesign.geometry import to_geojson_geometry
+        from codesign.domain.geometry import to_geojson_geometry
 
         return to_geojson_geometry(self.lonlat(geom))
 
@@ -177,7 +177,7 @@ def store_location(store: Store) -> str:
 def open_location(location: str, now: Callable[[], datetime] | None = None) -> Store:
     """The store at a location from :func:`store_location` (as another process opens it)."""
     if location.startswith("postgresql://"):
-        from codesign.postgis_store import PostgisStore
+        from codesign.storage.postgis import PostgisStore
 
         return PostgisStore(location, now=now)
     return FileStore(location, now=now)
@@ -189,7 +189,7 @@ def store(store_kind, tmp_path, request) -> Iterator[Store]:
     if store_kind == "file":
         yield FileStore(tmp_path / "sessions")
         return
-    from codesign.postgis_store import PostgisStore
+    from codesign.storage.postgis import PostgisStore
 
     with PostgisStore(request.getfixturevalue("postgis_url")) as opened:
         yield opened

@@ -38,7 +38,7 @@ from shapely.ops import linemerge, unary_union
 SITE_ID = "aksu-city-square"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from codesign.taxonomy import categories  # noqa: E402
+from codesign.domain.taxonomy import categories  # noqa: E402
 
 OUT = ROOT / "data" / "parks" / SITE_ID
 

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from codesign.concepts import MAX_CONCEPT_VERTICES, MAX_FEATURES, MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
+from codesign.domain.concept import MAX_CONCEPT_VERTICES, MAX_FEATURES, MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
+from codesign.domain.geometry import MAX_SHAPE_VERTICES, clean_shape, to_geojson_geometry
+from codesign.domain.notices import Notice
+from codesign.domain.taxonomy import Kind, category, geometry_kind
 from codesign.errors import InvalidGeometryError
-from codesign.geometry import MAX_SHAPE_VERTICES, Notice, clean_shape, to_geojson_geometry
 from codesign.io.categories import value_key
-from codesign.taxonomy import Kind, category, geometry_kind
 
 if TYPE_CHECKING:
+    from codesign.domain.site import Site
     from codesign.io.model import ImportedFile
-    from codesign.sites import Site
 
 __all__ = ["ImportResult", "build_concept"]
 
@@ -99,9 +100,9 @@ def build_concept(
     """Build a concept from the features whose value maps to a category.
 
     Mapped features are fitted to their category's kind, cleaned and clipped to the site
-    with :func:`codesign.geometry.clean_shape`, and numbered f1, f2, ... A shape over
-    :data:`~codesign.geometry.MAX_SHAPE_VERTICES`, or one that would take the concept over
-    :data:`~codesign.concepts.MAX_CONCEPT_VERTICES` or ``MAX_FEATURES``, is rejected with the reason.
+    with :func:`codesign.domain.geometry.clean_shape`, and numbered f1, f2, ... A shape over
+    :data:`~codesign.domain.geometry.MAX_SHAPE_VERTICES`, or one that would take the concept over
+    :data:`~codesign.domain.concept.MAX_CONCEPT_VERTICES` or ``MAX_FEATURES``, is rejected with the reason.
     ``mapping`` maps an attribute value (as in :func:`codesign.io.suggest_mapping`, ``""``
     for missing) to a category id or None. An unknown category id raises
     :class:`~codesign.errors.CodesignError`. The concept's ``source`` records the file, its

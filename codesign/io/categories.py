@@ -24,7 +24,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from typing import Any
 
-from codesign.taxonomy import Kind, categories
+from codesign.domain.taxonomy import Kind, categories
 
 __all__ = ["normalise", "suggest_category", "value_key"]
 

@@ -28,11 +28,11 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError
 
+from codesign.domain.notices import Notice
 from codesign.errors import ImportFormatError
-from codesign.geometry import Notice
 
 if TYPE_CHECKING:
-    from codesign.sites import Site
+    from codesign.domain.site import Site
 
 __all__ = ["FAR_FROM_SITE_M", "Placed", "check_near_site", "crs_label", "distance_to_site_m", "parse_crs", "place"]
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from codesign.domain.notices import Notice
 from codesign.errors import ImportFormatError
-from codesign.geometry import Notice
 from codesign.io.model import DEFAULT_LIMITS, ImportLimits
 
 __all__ = ["GEOMETRY_TYPES", "ParsedGeoJSON", "parse_geojson"]

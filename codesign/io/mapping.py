@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from codesign.domain.taxonomy import KINDS, Kind, geometry_kind
 from codesign.io.categories import suggest_category, value_key
 from codesign.io.model import MappingSuggestion, RawFeature, ValueInfo
-from codesign.taxonomy import KINDS, Kind, geometry_kind
 
 if TYPE_CHECKING:
     from codesign.io.model import ImportedFile

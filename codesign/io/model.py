@@ -13,8 +13,8 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from codesign.geometry import Notice
-from codesign.taxonomy import Kind
+from codesign.domain.notices import Notice
+from codesign.domain.taxonomy import Kind
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -34,9 +34,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from codesign.domain.notices import Notice
 from codesign.errors import ImportFormatError
 from codesign.gdal_env import checked_pyogrio
-from codesign.geometry import Notice
 from codesign.io.census import Census, shapefile_census, within_limits, xml_census
 from codesign.io.containers import read_zip_member, unpack_zip, zip_member_names
 from codesign.io.coordinates import check_near_site, place
@@ -47,7 +47,7 @@ from codesign.io.mapping import rank_attributes
 from codesign.io.model import DEFAULT_LIMITS, ImportedFile, ImportLimits, RawFeature
 
 if TYPE_CHECKING:
-    from codesign.sites import Site
+    from codesign.domain.site import Site
 
 __all__ = ["OSM_TAG_ATTRIBUTE", "detect_format", "read_file"]
 

@@ -21,9 +21,9 @@ import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
+from codesign.domain.geometry import MetricFrame, to_geojson_geometry
+from codesign.domain.ids import check_identifier
 from codesign.errors import CodesignError, ImportFormatError
-from codesign.geometry import MetricFrame, to_geojson_geometry
-from codesign.ids import check_identifier
 from codesign.io.model import DEFAULT_LIMITS, ImportedFile, RawFeature
 from codesign.io.reader import read_file
 
@@ -171,7 +171,7 @@ def import_site(
     existing site unless ``overwrite``; writes into a temporary folder first, checks that it
     loads, then moves it into place, so a failure leaves nothing behind.
     """
-    from codesign.sites import _load_site, parks_dir
+    from codesign.domain.site import _load_site, parks_dir
 
     check_identifier(site_id, "site")
     root = Path(parks_root) if parks_root is not None else parks_dir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codesign.store import FileStore
+from codesign.storage.files import FileStore
 
 SECRET = "test-facilitator-secret-0123456789"
 

@@ -12,10 +12,10 @@ import pytest
 from shapely.geometry import Point
 
 from app_pages.common import md
-from codesign.concepts import Concept, ConceptFeature
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.site import load_site
 from codesign.i18n import translate
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER
 from tests.app.test_pages import fake_map, run_page
 
 DENIED = translate("error.access_denied", "en")

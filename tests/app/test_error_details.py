@@ -44,7 +44,7 @@ def router(lang: str) -> AppTest:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_an_unexpected_error_shows_a_translated_message_and_no_traceback(workshop, lang, capfd):
     failure = RuntimeError(f"cannot read {SECRET_PATH}")
-    with mock.patch("codesign.store.FileStore.list_sessions", side_effect=failure):
+    with mock.patch("codesign.storage.files.FileStore.list_sessions", side_effect=failure):
         at = router(lang).run()
     assert not at.exception
     assert [e.value for e in at.error] == [translate("error.unexpected", lang)]
@@ -57,7 +57,7 @@ def test_an_unexpected_error_shows_a_translated_message_and_no_traceback(worksho
 
 
 def test_a_codesign_error_nobody_caught_shows_its_own_message(workshop):
-    with mock.patch("codesign.store.FileStore.list_sessions", side_effect=SessionNotFound(session_id="gone")):
+    with mock.patch("codesign.storage.files.FileStore.list_sessions", side_effect=SessionNotFound(session_id="gone")):
         at = router("kk").run()
     assert not at.exception
     assert [e.value for e in at.error] == [translate("error.session_not_found", "kk", session_id="gone")]

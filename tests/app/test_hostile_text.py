@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from codesign.concepts import Concept, ConceptFeature
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, FileStore
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.session import PLAN_OWNER
+from codesign.domain.site import load_site
+from codesign.storage.files import FileStore
 from tests.app.test_pages import run_page
 
 SITE = load_site("aksu-city-square")
@@ -81,7 +82,7 @@ def test_the_comparison_shows_teams_named_with_template_markers(tmp_path, monkey
 def test_a_200000_vertex_drawing_is_refused_on_the_tablet_with_the_limit(workshop):
     from unittest import mock
 
-    from codesign.geometry import MAX_SHAPE_VERTICES
+    from codesign.domain.geometry import MAX_SHAPE_VERTICES
     from codesign.i18n import translate
     from tests.app.test_pages import fake_map
     from tests.unit.test_vertex_caps import draft, polygon
@@ -179,8 +180,8 @@ def markdown_texts(at) -> list[str]:
 def hostile_session(store):
     from shapely.geometry import LineString
 
-    from codesign.rounds import Round, RoundPlan, RoundState, start
-    from codesign.votes import Vote, VotingRules, cast
+    from codesign.domain.rounds import Round, RoundPlan, RoundState, start
+    from codesign.domain.votes import Vote, VotingRules, cast
 
     session = store.create_session(site=SITE.id, title=TITLE, teams=[(TEAM_A, None), (TEAM_B, None)])
     for i, (owner, words) in enumerate(

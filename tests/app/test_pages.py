@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from codesign.i18n import LANGUAGES, translate
-from codesign.maps import STATIC_URL
+from codesign.render.folium_maps import STATIC_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "app_pages"
@@ -160,7 +160,7 @@ def fake_map(drawings):
 def test_a_drawing_from_the_map_is_saved_and_measured(workshop):
     store, session = workshop
     team = session.teams[0]
-    site = __import__("codesign.sites", fromlist=["load_site"]).load_site("aksu-city-square")
+    site = __import__("codesign.domain.site", fromlist=["load_site"]).load_site("aksu-city-square")
     c = site.boundary.centroid
     square = [[c.x, c.y], [c.x + 0.0003, c.y], [c.x + 0.0003, c.y + 0.0002], [c.x, c.y + 0.0002], [c.x, c.y]]
     drawings = [
@@ -191,8 +191,8 @@ def test_a_shape_outside_the_site_is_refused_with_a_message(workshop):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_compare_page_on_the_demo_session(tmp_path, monkeypatch, lang):
-    from codesign.demo import ensure_demo_session
-    from codesign.store import FileStore
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     session = ensure_demo_session(FileStore(tmp_path))
@@ -217,8 +217,8 @@ def test_compare_page_refuses_without_the_secret(workshop):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_consensus_page_on_the_demo_session(tmp_path, monkeypatch, lang):
-    from codesign.demo import ensure_demo_session
-    from codesign.store import FileStore
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     session = ensure_demo_session(FileStore(tmp_path))
@@ -234,8 +234,9 @@ def test_consensus_page_on_the_demo_session(tmp_path, monkeypatch, lang):
 
 
 def test_starting_the_joint_vision_saves_it(tmp_path, monkeypatch):
-    from codesign.demo import ensure_demo_session
-    from codesign.store import VISION_OWNER, FileStore
+    from codesign.domain.session import VISION_OWNER
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     store = FileStore(tmp_path)
@@ -256,8 +257,8 @@ def test_starting_the_joint_vision_saves_it(tmp_path, monkeypatch):
 @pytest.mark.parametrize("view", ["join", "rounds", "gallery", "votes"])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_projector_views(tmp_path, monkeypatch, lang, view):
-    from codesign.demo import ensure_demo_session
-    from codesign.store import FileStore
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     session = ensure_demo_session(FileStore(tmp_path))
@@ -268,7 +269,7 @@ def test_projector_views(tmp_path, monkeypatch, lang, view):
 
 
 def test_projector_rounds_control_the_tablets(workshop):
-    from codesign.store import FileStore  # noqa: F401
+    from codesign.storage.files import FileStore  # noqa: F401
 
     store, session = workshop
     at = run_page(
@@ -287,7 +288,7 @@ def test_projector_rounds_control_the_tablets(workshop):
 
 
 def test_join_code_opens_the_teams_page(workshop):
-    from codesign.access import join_code
+    from codesign.domain.access import join_code
 
     _, session = workshop
     at = run_page("welcome.py", "ru")
@@ -300,9 +301,9 @@ def test_join_code_opens_the_teams_page(workshop):
 
 
 def test_consensus_page_shows_support_by_votes(tmp_path, monkeypatch):
-    from codesign.demo import ensure_demo_session
-    from codesign.store import FileStore
-    from codesign.votes import Vote, VotingRules, cast
+    from codesign.domain.votes import Vote, VotingRules, cast
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     store = FileStore(tmp_path)
@@ -319,9 +320,9 @@ def test_consensus_page_shows_support_by_votes(tmp_path, monkeypatch):
 
 
 def test_tablet_vote_panel_offers_other_teams_and_agreed_areas(tmp_path, monkeypatch):
-    from codesign.demo import ensure_demo_session
-    from codesign.rounds import Round, RoundPlan, RoundState, start
-    from codesign.store import FileStore
+    from codesign.domain.rounds import Round, RoundPlan, RoundState, start
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
     store = FileStore(tmp_path)
@@ -337,7 +338,7 @@ def test_tablet_vote_panel_offers_other_teams_and_agreed_areas(tmp_path, monkeyp
 
 
 def test_the_facilitator_is_told_about_damaged_versions(workshop):
-    from codesign.concepts import Concept
+    from codesign.domain.concept import Concept
 
     store, session = workshop
     store.save_concept(session.id, "team-1", Concept(session.site, "team-1", title="good"), 0)

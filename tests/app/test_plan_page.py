@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from codesign.domain.session import PLAN_OWNER
 from codesign.i18n import LANGUAGES, translate
-from codesign.store import PLAN_OWNER
 from tests.app.test_pages import run_page
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "generated"

@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.common import md
-from codesign.demo import ensure_demo_session
 from codesign.i18n import LANGUAGES, translate
-from codesign.store import FileStore
+from codesign.services.demo import ensure_demo_session
+from codesign.storage.files import FileStore
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "report.py"
 

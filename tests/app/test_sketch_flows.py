@@ -6,10 +6,10 @@ from unittest import mock
 
 from shapely.geometry import Point
 
-from codesign.concepts import Concept, ConceptFeature
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.site import load_site
 from codesign.errors import StoreError
 from codesign.i18n import translate
-from codesign.sites import load_site
 from tests.app.test_pages import fake_map, run_page
 
 SITE = load_site("aksu-city-square")

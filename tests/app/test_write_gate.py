@@ -17,13 +17,13 @@ from unittest import mock
 import pytest
 from shapely.geometry import Point
 
-from codesign.concepts import Concept, ConceptFeature
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.rounds import RoundPlan, RoundState, end, start
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.site import load_site
+from codesign.domain.votes import Vote, VotingRules, cast
 from codesign.errors import StoreError
 from codesign.i18n import translate
-from codesign.rounds import RoundPlan, RoundState, end, start
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER
-from codesign.votes import Vote, VotingRules, cast
 from tests.app.test_pages import fake_map, run_page
 
 C = load_site("aksu-city-square").boundary.centroid

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from codesign.serve import CHROMIUM_ARGS, running_app
-from codesign.store import FileStore
+from codesign.storage.files import FileStore
+from tests.support.serve import CHROMIUM_ARGS, running_app
 
 CHROMIUM = os.environ.get("CODESIGN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SECRET = "e2e-facilitator-secret-0123456789"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from codesign.concepts import concept_from_geojson
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER
+from codesign.domain.concept import concept_from_geojson
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.site import load_site
 from tests.e2e.conftest import SECRET
 
 pytestmark = pytest.mark.e2e

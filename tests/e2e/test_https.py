@@ -9,11 +9,11 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from codesign.access import facilitator_link, join_link
+from codesign.domain.access import facilitator_link, join_link
 from codesign.i18n import translate
-from codesign.serve import running_app
-from codesign.store import FileStore
+from codesign.storage.files import FileStore
 from tests.e2e.conftest import SECRET
+from tests.support.serve import running_app
 from tests.unit.test_serve import self_signed
 
 pytestmark = pytest.mark.e2e

@@ -18,7 +18,7 @@ import segno
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
-from codesign.access import facilitator_link, join_link, review_link
+from codesign.domain.access import facilitator_link, join_link, review_link
 from codesign.i18n import translate
 from tests.e2e.conftest import SECRET
 

@@ -11,11 +11,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from codesign.access import join_link
-from codesign.postgis_store import PostgisStore
-from codesign.serve import running_app
+from codesign.domain.access import join_link
+from codesign.storage.postgis import PostgisStore
 from tests.e2e.conftest import SECRET
 from tests.e2e.test_sketch import open_sketch
+from tests.support.serve import running_app
 
 pytestmark = pytest.mark.e2e
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from codesign.access import join_link
+from codesign.domain.access import join_link
 from tests.e2e.conftest import SECRET
 from tests.e2e.test_sketch import open_sketch, tap_map
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from codesign.access import join_link
-from codesign.sites import load_site
+from codesign.domain.access import join_link
+from codesign.domain.site import load_site
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 pytestmark = pytest.mark.e2e

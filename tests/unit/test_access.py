@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from codesign.access import facilitator_secret, join_code, team_for_code
+from codesign.domain.access import facilitator_secret, join_code, team_for_code
+from codesign.domain.session import Session, Team
 from codesign.errors import AccessDenied, CodesignError
 from codesign.i18n import LANGUAGES, translate
-from codesign.store import Session, Team
 
 #: A token whose join code is made only of letters that have Cyrillic look-alikes (found once, by search).
 TOKEN = "token-233"
@@ -107,12 +107,12 @@ def test_an_empty_or_damaged_secret_file_is_replaced(tmp_path, left_behind):
 
 def test_a_crash_while_writing_leaves_no_empty_file(tmp_path, monkeypatch):
     """The file appears only whole: a failure before the rename leaves no file, the next start creates it."""
-    import codesign.store
+    import codesign.storage.files
 
     def crash(fd):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(codesign.store.os, "fsync", crash)
+    monkeypatch.setattr(codesign.storage.files.os, "fsync", crash)
     with pytest.raises(OSError, match="Input/output"):
         facilitator_secret(tmp_path, env={})
     assert list(tmp_path.iterdir()) == []
@@ -162,7 +162,7 @@ def test_exactly_16_characters_is_enough(tmp_path):
 
 
 def test_the_secret_from_secrets_toml(tmp_path):
-    from codesign.access import secret_from_toml_files
+    from codesign.domain.access import secret_from_toml_files
 
     home, project = tmp_path / "home", tmp_path / "project"
     for folder in (home, project):
@@ -181,7 +181,7 @@ def test_the_secret_from_secrets_toml(tmp_path):
 
 
 def test_a_broken_secrets_toml_is_a_clear_error(tmp_path):
-    from codesign.access import secret_from_toml_files
+    from codesign.domain.access import secret_from_toml_files
 
     path = tmp_path / "secrets.toml"
     path.write_text("facilitator_secret = \n")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from codesign.cli import main
-from codesign.store import FileStore
+from codesign.storage.files import FileStore
 
 ROOT = Path(__file__).resolve().parents[2]
 

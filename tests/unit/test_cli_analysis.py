@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from codesign.analysis.compare import compare_concepts, describe
+from codesign.analysis.consensus import build_consensus, consensus_sentences, describe_finding
 from codesign.cli import main
-from codesign.compare import compare_concepts, describe
-from codesign.consensus import build_consensus, consensus_sentences, describe_finding
-from codesign.demo import ensure_demo_session
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.site import load_site
+from codesign.services.demo import ensure_demo_session
+from codesign.storage.files import FileStore
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SESSION = "aksu-demo"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point, box
 
-from codesign.compare import UNASSIGNED, categorical_map, compare_concepts, kappa_from_confusion
-from codesign.concepts import Concept, ConceptFeature
+from codesign.analysis.compare import UNASSIGNED, categorical_map, compare_concepts, kappa_from_confusion
+from codesign.domain.concept import Concept, ConceptFeature
 
 
 def concept(paper, team, *items):
@@ -138,7 +138,7 @@ def test_agreement_map_by_hand(paper):
     b = concept(paper, "plan", ("playground", box(10, 0, 30, 20)), ("parking", box(40, 40, 50, 60)))
     states = {
         k: paper.frame.to_metric(g).area
-        for k, g in __import__("codesign.compare", fromlist=["x"]).agreement_map(a, b, paper.frame).items()
+        for k, g in __import__("codesign.analysis.compare", fromlist=["x"]).agreement_map(a, b, paper.frame).items()
     }
     assert states == {
         "same": pytest.approx(200, abs=0.2),
@@ -149,7 +149,7 @@ def test_agreement_map_by_hand(paper):
 
 
 def test_sentences_read_well_in_each_language(paper):
-    from codesign.compare import describe
+    from codesign.analysis.compare import describe
 
     plan = concept(paper, "plan", ("parking", box(0, 0, 40, 16)))
     team = concept(paper, "team-1", ("playground", box(0, 0, 40, 16)))

@@ -7,16 +7,15 @@ import json
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from codesign.concepts import (
+from codesign.analysis.figures import concept_figures, zone_overlaps
+from codesign.domain.concept import (
     Concept,
     apply_drawings,
-    concept_figures,
     concept_from_geojson,
     concept_to_geojson,
     delete_feature,
     edit_feature,
     merge_concepts,
-    zone_overlaps,
 )
 from codesign.errors import CodesignError, InvalidConceptError
 

@@ -17,10 +17,10 @@ import pytest
 import shapely
 from shapely.geometry import mapping
 
-from codesign.concepts import Concept
+from codesign.domain.concept import Concept
+from codesign.domain.session import PLAN_OWNER
+from codesign.domain.site import load_site
 from codesign.errors import SessionConflictError
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER
 from tests.conftest import ROOT, store_location
 
 PROCESSES = 4
@@ -122,7 +122,7 @@ def test_an_editor_based_on_an_old_version_still_gets_a_conflict(store):
 
 def test_a_conflict_reaching_the_command_line_is_worded_for_a_terminal(tmp_path, monkeypatch, capsys):
     from codesign.cli import main
-    from codesign.store import FileStore
+    from codesign.storage.files import FileStore
 
     monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path / "sessions"))
     session = FileStore(tmp_path / "sessions").create_session(site="aksu-city-square", title="C", teams=[("A", None)])

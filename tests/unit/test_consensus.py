@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point, Polygon, box
 
-from codesign.concepts import Concept, ConceptFeature
-from codesign.consensus import build_consensus, fleiss_kappa, joint_vision
+from codesign.analysis.consensus import build_consensus, fleiss_kappa, joint_vision
+from codesign.domain.concept import Concept, ConceptFeature
 
 
 def concept(paper, team, *items):
@@ -136,9 +136,9 @@ def test_results_are_deterministic(paper, three):
 def test_face_areas_add_up_to_the_union_of_all_concepts(teams, features, seed):
     import shapely
 
-    from codesign.compare import categorical_map
-    from codesign.sites import load_site
-    from codesign.synthetic import generate_concepts
+    from bench.synthetic import generate_concepts
+    from codesign.analysis.compare import categorical_map
+    from codesign.domain.site import load_site
 
     site = load_site("aksu-city-square")
     concepts = generate_concepts(site, teams=teams, features=features, seed=seed)

@@ -15,10 +15,12 @@ import pyogrio
 import pytest
 import shapely
 
+from codesign.analysis.consensus import joint_vision
+from codesign.analysis.figures import concept_figures
 from codesign.cli import main
-from codesign.concepts import concept_figures, concept_from_geojson
-from codesign.consensus import joint_vision
-from codesign.demo import ensure_demo_session
+from codesign.domain.concept import concept_from_geojson
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.site import load_site
 from codesign.export import (
     concept_layer_name,
     dxf_layer_name,
@@ -31,8 +33,8 @@ from codesign.export import (
 )
 from codesign.i18n import translate
 from codesign.report import analyse_session
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore
+from codesign.services.demo import ensure_demo_session
+from codesign.storage.files import FileStore
 
 FORMULA = "=cmd|' /C calc'!A0"
 SITE = "aksu-city-square"

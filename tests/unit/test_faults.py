@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, Polygon
 
-import codesign.store
-from codesign.concepts import Concept, ConceptFeature, concept_from_geojson, concept_to_geojson
+import codesign.storage.files
+from codesign.domain.concept import Concept, ConceptFeature, concept_from_geojson, concept_to_geojson
 from codesign.errors import CodesignError, StoreError
-from codesign.store import DAMAGED_DIR, TEMP_PREFIX, FileStore
+from codesign.storage.files import DAMAGED_DIR, TEMP_PREFIX, FileStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "aksu-city-square"
@@ -401,7 +401,7 @@ def test_a_lock_file_that_cannot_be_created_is_a_store_error(store, monkeypatch)
             raise PermissionError(errno.EROFS, "Read-only file system")
         return open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(codesign.store, "open", read_only_open, raising=False)
+    monkeypatch.setattr(codesign.storage.files, "open", read_only_open, raising=False)
     with pytest.raises(StoreError) as err:
         store.save_concept(session.id, TEAM, small_concept("after"), base_version=1)
     assert (err.value.key, err.value.params) == ("save.failed", {"reason": "Read-only file system"})

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from codesign.concepts import (
+from codesign.domain.concept import (
     MAX_DESCRIPTION,
     MAX_LABEL,
     MAX_NOTE,
@@ -30,11 +30,11 @@ from codesign.concepts import (
     concept_from_geojson,
     concept_to_geojson,
 )
+from codesign.domain.geometry import clean_shape, to_geojson_geometry
+from codesign.domain.site import load_site
+from codesign.domain.taxonomy import categories, category
 from codesign.errors import CodesignError
-from codesign.geometry import clean_shape, to_geojson_geometry
 from codesign.io import build_concept, read_file, suggest_mapping
-from codesign.sites import load_site
-from codesign.taxonomy import categories, category
 
 SITE = load_site("aksu-city-square")
 FRAME = SITE.frame
@@ -392,7 +392,7 @@ def test_read_file_refuses_or_builds_a_concept_inside_the_site(data, name):
 
 # ----------------------------------------------------------------------------- shapes the fuzz found
 # Each of these once raised something other than a CodesignError, or came out invalid or
-# outside the site (fixed in codesign.geometry); kept as plain cases so they stay fixed.
+# outside the site (fixed in codesign.domain.geometry); kept as plain cases so they stay fixed.
 
 SMALL_SQUARE = [[76.9370, 52.0356], [76.9380, 52.0356], [76.9380, 52.0364], [76.9370, 52.0364], [76.9370, 52.0356]]
 # a zone inside the site's edge with a bump of 10 cm (0.016 m²) over it

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from codesign.concepts import Concept
+from codesign.domain.concept import Concept
+from codesign.domain.rounds import RoundPlan, end, start
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.votes import Vote
 from codesign.errors import AccessDenied, VoteRefused
-from codesign.gate import WriteGate, Writer, WriteRefused
 from codesign.i18n import LANGUAGES, catalogue
-from codesign.rounds import RoundPlan, end, start
-from codesign.store import PLAN_OWNER, VISION_OWNER
-from codesign.votes import Vote
+from codesign.services.gate import WriteGate, Writer, WriteRefused
 
 T0 = 1_000_000.0  # the injected clock: the round starts here
 PLAN = "Эскиз 25 sketch\nГалерея 10 gallery\nГолосование 5 vote"
@@ -28,7 +28,7 @@ def room(store):
 
 
 def in_round(store, session, index: int, *, ended: bool = False) -> None:
-    from codesign.rounds import RoundState
+    from codesign.domain.rounds import RoundState
 
     def change(state):
         state = start(RoundState(RoundPlan.parse(PLAN)), index, now=T0)

@@ -10,8 +10,8 @@ import math
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
+from codesign.domain.geometry import check_raw_geometry, clean_shape
 from codesign.errors import InvalidGeometryError
-from codesign.geometry import check_raw_geometry, clean_shape
 
 
 def test_site_frame_is_utm_43n_and_measures_the_square(paper):
@@ -20,7 +20,7 @@ def test_site_frame_is_utm_43n_and_measures_the_square(paper):
 
 
 def test_derived_crs_for_aksu_is_utm_43n():
-    from codesign.geometry import MetricFrame
+    from codesign.domain.geometry import MetricFrame
 
     frame = MetricFrame.from_boundary(box(76.93, 52.03, 76.94, 52.04))
     assert frame.crs.to_epsg() == 32643

@@ -16,7 +16,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import Point, box
 
 from codesign.cli import main
-from codesign.concepts import (
+from codesign.domain.concept import (
     MAX_DESCRIPTION,
     MAX_LABEL,
     MAX_NOTE,
@@ -26,11 +26,12 @@ from codesign.concepts import (
     edit_feature,
     edit_metadata,
 )
+from codesign.domain.session import MAX_TEAM_NAME
+from codesign.domain.site import load_site
 from codesign.errors import CodesignError, InvalidConceptError, InvalidIdentifier
-from codesign.maps import Styled, concept_layer, sketch_map, styled_layer
-from codesign.sites import load_site
-from codesign.store import MAX_TEAM_NAME, FileStore
-from codesign.thumbnails import concept_svg
+from codesign.render.folium_maps import Styled, concept_layer, sketch_map, styled_layer
+from codesign.render.svg import concept_svg
+from codesign.storage.files import FileStore
 
 SITE = load_site("aksu-city-square")
 LONG = "Ж" * 10_000  # 10 kB and more in UTF-8

@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from codesign.concepts import MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
-from codesign.maps import Styled, concept_layer, context_geojson, script_json, sketch_map, styled_layer
+from codesign.domain.concept import MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
+from codesign.domain.site import Site, load_site
+from codesign.render.folium_maps import Styled, concept_layer, context_geojson, script_json, sketch_map, styled_layer
+from codesign.render.svg import concept_svg
 from codesign.report import SiteMap
-from codesign.sites import Site, load_site
-from codesign.thumbnails import concept_svg
 
 SITE = load_site("aksu-city-square")
 pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # emoji: DejaVu has none

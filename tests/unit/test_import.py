@@ -20,6 +20,8 @@ from pyproj import Transformer
 from shapely.geometry import box, mapping, shape
 
 from codesign.cli import main
+from codesign.domain.session import PLAN_OWNER
+from codesign.domain.site import Site, load_site
 from codesign.errors import CodesignError, ImportFormatError
 from codesign.i18n import LANGUAGES, catalogue, translate
 from codesign.io import (
@@ -31,8 +33,7 @@ from codesign.io import (
     suggest_category,
     suggest_mapping,
 )
-from codesign.sites import Site, load_site
-from codesign.store import PLAN_OWNER, FileStore
+from codesign.storage.files import FileStore
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GENERATED = DATA / "generated"

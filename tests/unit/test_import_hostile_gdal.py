@@ -31,10 +31,11 @@ from pathlib import Path
 
 import pytest
 
+from codesign.domain.session import PLAN_OWNER
 from codesign.errors import ImportFormatError
 from codesign.i18n import LANGUAGES, translate
 from codesign.io import read_file
-from codesign.store import PLAN_OWNER, FileStore
+from codesign.storage.files import FileStore
 
 ROOT = Path(__file__).resolve().parents[2]
 POINT = "POINT (76.93 52.03)"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from shapely.geometry import Point
 
-from codesign.concepts import Concept, ConceptFeature
-from codesign.maps import STATIC_URL, concept_layer, context_geojson, sketch_map
-from codesign.sites import load_site
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.site import load_site
+from codesign.render.folium_maps import STATIC_URL, concept_layer, context_geojson, sketch_map
 
 HOSTILE = '"><svg onload=alert(1)><script>alert(2)</script>\u202e'
 

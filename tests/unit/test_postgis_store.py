@@ -11,14 +11,20 @@ import psycopg
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from codesign.concepts import Concept, ConceptFeature, concept_to_geojson
+from codesign.domain.concept import Concept, ConceptFeature, concept_to_geojson
+from codesign.domain.site import load_site
 from codesign.errors import InvalidConceptError, StoreError
-from codesign.migrations import Migration, SchemaTooNewError, applied_migrations, apply_migrations, available_migrations
-from codesign.postgis_store import PostgisStore
-from codesign.serve import free_port
-from codesign.sites import load_site
-from codesign.store import FileStore
-from codesign.stores import open_store
+from codesign.storage.base import open_store
+from codesign.storage.files import FileStore
+from codesign.storage.migrations import (
+    Migration,
+    SchemaTooNewError,
+    applied_migrations,
+    apply_migrations,
+    available_migrations,
+)
+from codesign.storage.postgis import PostgisStore
+from tests.support.serve import free_port
 
 SITE = load_site("aksu-city-square")
 C = SITE.boundary.centroid

@@ -14,10 +14,12 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import box
 
+from codesign.analysis.compare import categorical_map, category_label
+from codesign.analysis.consensus import build_consensus
 from codesign.cli import main
-from codesign.compare import categorical_map, category_label
-from codesign.concepts import Concept, ConceptFeature, concept_from_geojson
-from codesign.consensus import build_consensus
+from codesign.domain.concept import Concept, ConceptFeature, concept_from_geojson
+from codesign.domain.session import PLAN_OWNER
+from codesign.domain.site import load_site
 from codesign.errors import CodesignError
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.report import (
@@ -29,8 +31,7 @@ from codesign.report import (
     format_kappa,
     format_percent,
 )
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, FileStore
+from codesign.storage.files import FileStore
 
 KAZAKH = "Әсем Ғалым Қыз Ңң Өрен Ұлы Үміт Һ Іле"
 SCRIPT = "<script>alert(1)</script>"
@@ -262,10 +263,10 @@ def test_cli_writes_an_a3_report_and_refuses_in_the_language(built, tmp_path, mo
 def test_the_report_shows_support_by_votes(tmp_path):
     from pypdf import PdfReader
 
-    from codesign.demo import ensure_demo_session
+    from codesign.domain.votes import Vote, VotingRules, cast
     from codesign.report import build_report
-    from codesign.store import FileStore
-    from codesign.votes import Vote, VotingRules, cast
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
 
     store = FileStore(tmp_path)
     session = ensure_demo_session(store)

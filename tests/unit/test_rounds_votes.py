@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codesign.access import join_code, team_for_code
-from codesign.errors import AccessDenied, CodesignError, VoteRefused
-from codesign.rounds import (
+from codesign.domain.access import join_code, team_for_code
+from codesign.domain.rounds import (
     Round,
     RoundPlan,
     RoundState,
@@ -20,7 +19,8 @@ from codesign.rounds import (
     start,
     voting_open,
 )
-from codesign.votes import Vote, VotingRules, cast, dots_left, retract, tally
+from codesign.domain.votes import Vote, VotingRules, cast, dots_left, retract, tally
+from codesign.errors import AccessDenied, CodesignError, VoteRefused
 
 PLAN = RoundPlan((Round("Эскиз", 25, "sketch"), Round("Галерея", 10, "gallery"), Round("Голосование", 5, "vote")))
 
@@ -150,7 +150,7 @@ def test_join_codes_are_short_and_find_their_team(store):
 
 
 def test_anyone_may_vote_on_an_agreed_area():
-    from codesign.votes import CONSENSUS_TARGET
+    from codesign.domain.votes import CONSENSUS_TARGET
 
     votes = cast((), Vote("team-1", "", CONSENSUS_TARGET, "playground"), RULES, is_open=True)
     votes = cast(votes, Vote("team-2", "", CONSENSUS_TARGET, "playground"), RULES, is_open=True)

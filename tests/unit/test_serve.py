@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codesign.cli import main
-from codesign.serve import streamlit_command
+from codesign.cli.serve import streamlit_command
 
 
 def self_signed(folder: Path, name: str = "hall") -> tuple[Path, Path]:

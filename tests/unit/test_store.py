@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from codesign.access import facilitator_secret, is_facilitator, join_link, team_for_token
-from codesign.concepts import Concept, ConceptFeature
+from codesign.domain.access import facilitator_secret, is_facilitator, join_link, team_for_token
+from codesign.domain.concept import Concept, ConceptFeature
 from codesign.errors import AccessDenied, CodesignError, InvalidIdentifier, SessionConflictError, SessionNotFound
-from codesign.store import FileStore
-from codesign.stores import Store
+from codesign.storage.base import Store
+from codesign.storage.files import FileStore
 from tests.conftest import open_location, store_location
 
 

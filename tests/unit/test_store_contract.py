@@ -1,4 +1,4 @@
-"""What every store promises (codesign.stores.Store), checked on the file store and on PostGIS alike."""
+"""What every store promises (codesign.storage.base.Store), checked on the file store and on PostGIS alike."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from codesign.concepts import Concept, ConceptFeature
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.rounds import Round, RoundPlan, RoundState, start
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
+from codesign.domain.votes import Vote, VotingRules, cast
 from codesign.errors import CodesignError, InvalidConceptError, InvalidIdentifier, SessionNotFound
-from codesign.postgis_store import SESSION_FIELDS, PostgisStore
-from codesign.rounds import Round, RoundPlan, RoundState, start
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session
-from codesign.stores import Store
-from codesign.votes import Vote, VotingRules, cast
+from codesign.storage.base import Store
+from codesign.storage.files import FileStore
+from codesign.storage.postgis import SESSION_FIELDS, PostgisStore
 
 LON, LAT = 76.9341, 52.0354
 
@@ -40,7 +41,7 @@ def varied_concept(team: str = "team-1") -> Concept:
 def test_both_stores_offer_every_public_method_of_the_file_store_with_the_same_parameters():
     public = {name for name, _ in inspect.getmembers(FileStore, inspect.isfunction) if not name.startswith("_")}
     protocol = {name for name in Store.__dict__ if not name.startswith("_") and callable(Store.__dict__[name])}
-    assert public == protocol, "codesign.stores.Store must list exactly the file store's public methods"
+    assert public == protocol, "codesign.storage.base.Store must list exactly the file store's public methods"
     for name in sorted(public):
         file_params = list(inspect.signature(getattr(FileStore, name)).parameters)
         assert list(inspect.signature(getattr(PostgisStore, name)).parameters) == file_params, name

@@ -9,14 +9,15 @@ import pytest
 from shapely.geometry import Point, box
 
 from codesign.cli import main
-from codesign.concepts import Concept, ConceptFeature
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.rounds import Round, RoundPlan, RoundState, start
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.votes import Vote, VotingRules, cast
 from codesign.errors import CodesignError
-from codesign.postgis_store import PostgisStore
-from codesign.rounds import Round, RoundPlan, RoundState, start
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore
-from codesign.store_copy import copy_sessions, session_owners
-from codesign.stores import Store
-from codesign.votes import Vote, VotingRules, cast
+from codesign.storage.base import Store
+from codesign.storage.copy import copy_sessions, session_owners
+from codesign.storage.files import FileStore
+from codesign.storage.postgis import PostgisStore
 
 LON, LAT = 76.9341, 52.0354
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

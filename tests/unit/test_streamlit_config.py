@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Polygon
 
-from codesign.concepts import (
+from codesign.domain.concept import (
     MAX_CONCEPT_VERTICES,
     MAX_FEATURES,
     MAX_LABEL,
@@ -21,9 +21,9 @@ from codesign.concepts import (
     concept_to_geojson,
     concept_vertices,
 )
+from codesign.domain.site import load_site
 from codesign.io.model import DEFAULT_LIMITS
-from codesign.maps import concept_layer, sketch_map
-from codesign.sites import load_site
+from codesign.render.folium_maps import concept_layer, sketch_map
 
 CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
 SERVER = CONFIG["server"]

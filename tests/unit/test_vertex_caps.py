@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, Polygon
 
-import codesign.concepts
-import codesign.geometry
-from codesign.concepts import (
+import codesign.domain.concept
+import codesign.domain.geometry
+from codesign.domain.concept import (
     MAX_CONCEPT_VERTICES,
     Concept,
     ConceptFeature,
@@ -25,14 +25,14 @@ from codesign.concepts import (
     concept_to_geojson,
     concept_vertices,
 )
+from codesign.domain.geometry import MAX_SHAPE_VERTICES, clean_shape, count_positions
+from codesign.domain.site import load_site
 from codesign.errors import InvalidConceptError, InvalidGeometryError
-from codesign.geometry import MAX_SHAPE_VERTICES, clean_shape, count_positions
 from codesign.i18n import LANGUAGES, translate
 from codesign.io.build import build_concept
 from codesign.io.model import ImportedFile, RawFeature
-from codesign.sites import load_site
-from codesign.store import FileStore
-from codesign.store_copy import copy_sessions
+from codesign.storage.copy import copy_sessions
+from codesign.storage.files import FileStore
 
 SITE = load_site("aksu-city-square")
 FRAME = SITE.frame
@@ -68,13 +68,13 @@ def no_shapely_for_big_shapes(monkeypatch):
         return checked
 
     geometry_count = lambda g, *_: count_positions(g)  # noqa: E731
-    monkeypatch.setattr(codesign.geometry, "shape", guard(codesign.geometry.shape, geometry_count))
-    monkeypatch.setattr(codesign.concepts, "shape", guard(codesign.concepts.shape, geometry_count))
+    monkeypatch.setattr(codesign.domain.geometry, "shape", guard(codesign.domain.geometry.shape, geometry_count))
+    monkeypatch.setattr(codesign.domain.concept, "shape", guard(codesign.domain.concept.shape, geometry_count))
     monkeypatch.setattr(
-        codesign.geometry,
+        codesign.domain.geometry,
         "_positions_ok",
         guard(
-            codesign.geometry._positions_ok,
+            codesign.domain.geometry._positions_ok,
             lambda coords, depth: count_positions({"type": "Polygon", "coordinates": coords}) if depth == 2 else 0,
         ),
     )
@@ -244,7 +244,7 @@ def test_a_planted_version_over_the_cap_is_set_aside_not_read(store):
 
 
 def test_store_copy_refuses_a_source_version_over_the_cap(tmp_path, postgis_url):
-    from codesign.postgis_store import PostgisStore
+    from codesign.storage.postgis import PostgisStore
 
     with PostgisStore(postgis_url) as database:
         session = database.create_session(site=SITE.id, title="Форум", teams=[("Орлы", None)])

@@ -1,7 +1,7 @@
 """Small SVG pictures of a concept on its site, for the live gallery (no map library needed).
 
->>> from codesign.sites import load_site
->>> from codesign.concepts import Concept
+>>> from codesign.domain.site import load_site
+>>> from codesign.domain.concept import Concept
 >>> svg = concept_svg(Concept("aksu-city-square", "team-1"), load_site("aksu-city-square"))
 >>> svg.startswith("<svg") and "</svg>" in svg
 True
@@ -18,9 +18,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from codesign.concepts import Concept
-from codesign.sites import Site
-from codesign.taxonomy import category
+from codesign.domain.concept import Concept
+from codesign.domain.site import Site
+from codesign.domain.taxonomy import category
 
 __all__ = ["concept_svg"]
 

@@ -11,7 +11,7 @@ already in the target is refused before anything is copied (``session.exists``).
 file store set aside as damaged are not copied; they are counted in the result.
 
 >>> import tempfile
->>> from codesign.store import FileStore
+>>> from codesign.storage.files import FileStore
 >>> source, target = FileStore(tempfile.mkdtemp()), FileStore(tempfile.mkdtemp())
 >>> s = source.create_session(site="aksu-city-square", title="Forum", teams=[("A", None)])
 >>> [c.session_id for c in copy_sessions(source, target)] == [s.id]
@@ -33,12 +33,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from codesign.concepts import Concept, concept_to_geojson
+from codesign.domain.concept import Concept, concept_to_geojson
+from codesign.domain.rounds import RoundState
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
+from codesign.domain.votes import VotingRules
 from codesign.errors import CodesignError, StoreError
-from codesign.rounds import RoundState
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session
-from codesign.stores import Store, Votes, is_database_url
-from codesign.votes import VotingRules
+from codesign.storage.base import Store, Votes, is_database_url
+from codesign.storage.files import FileStore
 
 __all__ = ["CopiedSession", "copy_sessions", "open_location", "session_owners"]
 
@@ -74,7 +75,7 @@ class CopiedSession:
 def open_location(location: str) -> Store:
     """The store at ``location``: a PostgreSQL URL or a sessions folder."""
     if is_database_url(location):
-        from codesign.postgis_store import PostgisStore
+        from codesign.storage.postgis import PostgisStore
 
         return PostgisStore(location)
     return FileStore(location)

@@ -20,7 +20,7 @@
 department (GeoPackage, DXF, zipped GeoJSON or zipped CSV tables).
 
 The sessions folder is ``CODESIGN_SESSIONS_DIR`` (default ``sessions/``), or, when
-``CODESIGN_DATABASE_URL`` is set, the PostGIS database (:func:`codesign.stores.open_store`);
+``CODESIGN_DATABASE_URL`` is set, the PostGIS database (:func:`codesign.storage.base.open_store`);
 ``store copy`` copies sessions between the two. Links use ``--base-url`` or
 ``CODESIGN_BASE_URL`` (default http://localhost:8501).
 """
@@ -39,17 +39,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codesign.access import (
-    DEFAULT_BASE_URL,
-    default_secrets_files,
-    facilitator_link,
-    facilitator_secret,
-    join_link,
-    secret_from_toml_files,
-)
-from codesign.compare import DEFAULT_MATCH_DISTANCE_M, Comparison, category_label, compare_concepts, describe
-from codesign.concepts import Concept
-from codesign.consensus import (
+from codesign.analysis.compare import DEFAULT_MATCH_DISTANCE_M, Comparison, category_label, compare_concepts, describe
+from codesign.analysis.consensus import (
     DEFAULT_CLUSTER_DISTANCE_M,
     DEFAULT_THRESHOLD,
     Consensus,
@@ -57,15 +48,24 @@ from codesign.consensus import (
     consensus_sentences,
     describe_finding,
 )
-from codesign.demo import ensure_demo_session
+from codesign.cli.serve import streamlit_command
+from codesign.domain.access import (
+    DEFAULT_BASE_URL,
+    default_secrets_files,
+    facilitator_link,
+    facilitator_secret,
+    join_link,
+    secret_from_toml_files,
+)
+from codesign.domain.concept import Concept
+from codesign.domain.notices import Notice
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
+from codesign.domain.site import load_site
+from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError, ImportFormatError, SessionConflictError
-from codesign.geometry import Notice
 from codesign.i18n import LANGUAGES, format_number, translate
-from codesign.serve import streamlit_command
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER, Session
-from codesign.stores import Store, open_store
-from codesign.taxonomy import category
+from codesign.services.demo import ensure_demo_session
+from codesign.storage.base import Store, open_store
 
 if TYPE_CHECKING:
     from codesign.io import ImportedFile, ImportResult, MappingSuggestion, RawFeature
@@ -308,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _copy_store(args: argparse.Namespace) -> None:
     """``store copy``: sessions from one store (folder or database URL) into another."""
-    from codesign.store_copy import copy_sessions, open_location
+    from codesign.storage.copy import copy_sessions, open_location
 
     copied = copy_sessions(open_location(args.source), open_location(args.target), args.session)
     for session in copied:

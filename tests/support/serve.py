@@ -1,9 +1,7 @@
-"""Start the Streamlit app as a process: for ``python -m codesign run``, tests and benchmarks.
+"""The workshop app as a process for e2e tests and benchmarks, and Chromium's flags here.
 
->>> streamlit_command(8502, "127.0.0.1")[5:9]
-['--server.port', '8502', '--server.address', '127.0.0.1']
->>> streamlit_command(8443, "0.0.0.0", ssl_cert="hall.crt", ssl_key="hall.key")[-4:]
-['--server.sslCertFile', 'hall.crt', '--server.sslKeyFile', 'hall.key']
+``running_app`` starts ``python -m streamlit run workshop_app.py`` (the command of
+:func:`codesign.cli.serve.streamlit_command`) on a free port and waits for its health check.
 """
 
 from __future__ import annotations
@@ -14,15 +12,15 @@ import signal
 import socket
 import ssl
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["APP", "CHROMIUM_ARGS", "free_port", "running_app", "streamlit_command"]
+from codesign.cli.serve import APP, streamlit_command
 
-APP = Path(__file__).resolve().parent.parent / "workshop_app.py"
+__all__ = ["CHROMIUM_ARGS", "free_port", "running_app"]
+
 #: Flags for Debian's headless Chromium in tests and benchmarks (no network chatter, no sandbox as root).
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,38 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def streamlit_command(
-    port: int,
-    address: str,
-    *,
-    ssl_cert: str | os.PathLike[str] | None = None,
-    ssl_key: str | os.PathLike[str] | None = None,
-) -> list[str]:
-    """The command line that serves the workshop app (over HTTPS when given a certificate and its key)."""
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(port),
-        "--server.address",
-        address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",  # a workshop never edits code: no rerun on file changes
-        "none",
-    ]
-    if (ssl_cert is None) != (ssl_key is None):
-        raise ValueError("HTTPS needs both the certificate and its private key")
-    if ssl_cert is not None:
-        command += ["--server.sslCertFile", str(ssl_cert), "--server.sslKeyFile", str(ssl_key)]
-    return command
 
 
 def free_port() -> int:

@@ -36,7 +36,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from codesign.compare import (
+from codesign.analysis.compare import (
     MOVED_MIN_SHARE,
     UNASSIGNED,
     Comparison,
@@ -46,8 +46,7 @@ from codesign.compare import (
     compare_concepts,
     describe,
 )
-from codesign.concepts import Concept, Figures, concept_figures
-from codesign.consensus import (
+from codesign.analysis.consensus import (
     DEFAULT_CLUSTER_DISTANCE_M,
     DEFAULT_THRESHOLD,
     Consensus,
@@ -56,13 +55,16 @@ from codesign.consensus import (
     describe_finding,
     direction,
 )
+from codesign.analysis.figures import Figures, concept_figures
+from codesign.domain.concept import Concept
+from codesign.domain.geometry import MetricFrame
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session, Team
+from codesign.domain.site import Site, load_site
+from codesign.domain.taxonomy import categories, category
+from codesign.domain.votes import CONSENSUS_TARGET, tally
 from codesign.errors import CodesignError
-from codesign.geometry import MetricFrame
 from codesign.i18n import LANGUAGES, format_number, translate
-from codesign.sites import Site, load_site
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore, Session, Team
-from codesign.taxonomy import categories, category
-from codesign.votes import CONSENSUS_TARGET, tally
+from codesign.storage.files import FileStore
 
 __all__ = [
     "FONT_BOLD",
@@ -82,7 +84,7 @@ __all__ = [
     "render_concept_map",
 ]
 
-FONTS_DIR = Path(__file__).resolve().parent / "data" / "fonts"
+FONTS_DIR = Path(__file__).resolve().parents[1] / "data" / "fonts"
 FONT_REGULAR = FONTS_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONTS_DIR / "DejaVuSans-Bold.ttf"
 #: Landscape page sizes (width, height) in mm.
@@ -158,7 +160,7 @@ class Place:
 
     category: str
     area_m2: float
-    direction: str  # n, ne, ..., centre, spread (codesign.consensus.direction)
+    direction: str  # n, ne, ..., centre, spread (codesign.analysis.consensus.direction)
     lon: float  # a point inside the place
     lat: float
     plan_category: str  # the plan's largest class there, or "unassigned"
@@ -276,7 +278,7 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 def agreed_places(consensus: Consensus, plan_map: Mapping[str, BaseGeometry], *, lacking: bool) -> tuple[Place, ...]:
     """Agreed ground where the plan lacks the teams' use (``lacking``), or has the same use; largest first.
 
-    ``plan_map`` is the plan's categorical map (:func:`codesign.compare.categorical_map`). Pieces
+    ``plan_map`` is the plan's categorical map (:func:`codesign.analysis.compare.categorical_map`). Pieces
     under :data:`MIN_PLACE_M2` or nowhere :data:`MIN_PLACE_WIDTH_M` wide are left out.
     """
     frame = consensus.frame

@@ -2,7 +2,7 @@
 
 Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
 
->>> from codesign.store import Session, Team
+>>> from codesign.storage.files import Session, Team
 >>> s = Session("s-1", "T", "aksu-city-square", "2026-12-01", "", (Team("team-1", "A", "#4477AA", "tok"),))
 >>> team_for_token(s, "tok").id
 'team-1'
@@ -25,8 +25,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
+from codesign.domain.session import Session, Team
 from codesign.errors import AccessDenied, ConfigurationError
-from codesign.store import Session, Team, _write_atomic
+from codesign.storage.files import _write_atomic
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -19,18 +19,18 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
-from codesign.geometry import (
+from codesign.domain.geometry import (
     MAX_SHAPE_VERTICES,
     MetricFrame,
-    Notice,
     check_raw_geometry,
     clean_shape,
     count_positions,
     to_geojson_geometry,
     two_d_geometry,
 )
-from codesign.taxonomy import Kind, categories, category, geometry_kind
+from codesign.domain.notices import Notice
+from codesign.domain.taxonomy import Kind, category, geometry_kind
+from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
 
 __all__ = [
     "FORMAT",
@@ -42,9 +42,8 @@ __all__ = [
     "Concept",
     "ConceptFeature",
     "DrawingOutcome",
-    "Figures",
+    "VersionInfo",
     "apply_drawings",
-    "concept_figures",
     "concept_from_geojson",
     "concept_to_geojson",
     "concept_vertices",
@@ -52,7 +51,6 @@ __all__ = [
     "edit_feature",
     "edit_metadata",
     "merge_concepts",
-    "zone_overlaps",
 ]
 
 FORMAT = "codesign-concept/1"
@@ -62,14 +60,12 @@ MAX_NOTE = 500
 MAX_DESCRIPTION = 2000
 MAX_FEATURES = 1000
 #: Most vertices all shapes of one concept may have together (each shape has at most
-#: :data:`codesign.geometry.MAX_SHAPE_VERTICES`). A hand-drawn concept has a few hundred, an
+#: :data:`codesign.domain.geometry.MAX_SHAPE_VERTICES`). A hand-drawn concept has a few hundred, an
 #: imported plan of a park a few thousand; 50,000 is ten of the largest shapes allowed, about
 #: 2 MB of GeoJSON from the browser. Every comparison, consensus and map redraw goes through
 #: all of them, and cleaning them costs about 1 s at worst (measured, bench/sketch_bench.py).
 MAX_CONCEPT_VERTICES = 50_000
 _FEATURE_ID = re.compile(r"^f[0-9]{1,6}$")
-#: Overlaps smaller than this (m²) between zones are drawing slop, not a conflict.
-OVERLAP_TOLERANCE_M2 = 1.0
 
 
 @dataclass(frozen=True)
@@ -343,7 +339,7 @@ def apply_drawings(
     category of their kind); concept features missing from the list were deleted on
     the map. A draft already turned into a feature (``drafts``) is not added twice.
 
-    Shapes are validated, repaired and clipped with :func:`codesign.geometry.clean_shape`;
+    Shapes are validated, repaired and clipped with :func:`codesign.domain.geometry.clean_shape`;
     ones that cannot be kept go to ``rejected`` and change nothing else.
     """
     drafts = dict(drafts or {})
@@ -464,71 +460,6 @@ def _over_budget(vertices: int) -> Notice | None:
 # ----------------------------------------------------------------------------- figures
 
 
-@dataclass(frozen=True)
-class Figures:
-    """Live figures of a concept, for the categories present in it.
-
-    m² and share of the site per zone category, metres per path category, count per
-    amenity category.
-    """
-
-    site_area_m2: float
-    zone_area_m2: Mapping[str, float]
-    path_length_m: Mapping[str, float]
-    amenity_count: Mapping[str, int]
-
-    def zone_share(self, category_id: str) -> float:
-        """Share of the site (0..1) covered by that zone category."""
-        return self.zone_area_m2.get(category_id, 0.0) / self.site_area_m2 if self.site_area_m2 else 0.0
-
-
-def concept_figures(concept: Concept, frame: MetricFrame) -> Figures:
-    """Areas, lengths and counts per category, measured in the site's metric CRS.
-
-    Zones of one category that overlap are counted once (their union).
-    """
-    by_category: dict[str, list[BaseGeometry]] = {}
-    for f in concept.features:
-        by_category.setdefault(f.category, []).append(f.geometry)
-    zone_area: dict[str, float] = {}
-    path_length: dict[str, float] = {}
-    amenity_count: dict[str, int] = {}
-    for cat in categories():
-        geoms = by_category.get(cat.id)
-        if not geoms:
-            continue
-        if cat.kind == "amenity":
-            amenity_count[cat.id] = len(geoms)
-            continue
-        metric = frame.to_metric(shapely.GeometryCollection(geoms))
-        if cat.kind == "zone":
-            zone_area[cat.id] = float(shapely.union_all(shapely.get_parts(metric)).area)
-        else:
-            path_length[cat.id] = float(shapely.length(shapely.get_parts(metric)).sum())
-    return Figures(frame.area_m2, zone_area, path_length, amenity_count)
-
-
-def zone_overlaps(concept: Concept, frame: MetricFrame) -> list[tuple[str, str, float]]:
-    """Pairs of zones of *different* categories that overlap, with the shared m².
-
-    >>> # see tests/unit/test_concepts.py for worked examples
-    """
-    zones = [f for f in concept.features if f.kind == "zone"]
-    if len(zones) < 2:
-        return []
-    metric = [frame.to_metric(f.geometry) for f in zones]
-    tree = shapely.STRtree(metric)
-    left, right = tree.query(metric, predicate="intersects")
-    result: list[tuple[str, str, float]] = []
-    for i, j in zip(left.tolist(), right.tolist(), strict=True):
-        if i >= j or zones[i].category == zones[j].category:
-            continue
-        area = float(shapely.intersection(metric[i], metric[j]).area)
-        if area >= OVERLAP_TOLERANCE_M2:
-            result.append((zones[i].id, zones[j].id, area))
-    return result
-
-
 def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Concept, int]:
     """Three-way merge: apply what ``mine`` changed since ``base`` onto ``theirs``.
 
@@ -560,3 +491,12 @@ def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Conce
     title = mine.title if mine.title != base.title else theirs.title
     description = mine.description if mine.description != base.description else theirs.description
     return replace(merged, title=title, description=description), lost
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version of a concept."""
+
+    version: int
+    saved_at: str  # the file's modification time, UTC
+    size: int  # bytes

@@ -32,12 +32,14 @@ import re
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from codesign.concepts import Concept, concept_from_geojson, concept_to_geojson
+from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson, concept_to_geojson
+from codesign.domain.ids import check_identifier
+from codesign.domain.session import Session, Team, new_session
 from codesign.errors import (
     CodesignError,
     InvalidConceptError,
@@ -45,31 +47,13 @@ from codesign.errors import (
     SessionNotFound,
     StoreError,
 )
-from codesign.ids import check_identifier
-from codesign.room_state import RoomStateMixin
+from codesign.storage.room_state import RoomStateMixin
 
 __all__ = [
     "DAMAGED_DIR",
-    "PLAN_OWNER",
-    "TEAM_COLOURS",
-    "VISION_OWNER",
     "FileStore",
-    "Session",
-    "Team",
-    "VersionInfo",
-    "new_session",
-    "parse_team_lines",
 ]
 
-#: Owner id under which a session keeps the akimat's plan.
-PLAN_OWNER = "plan"
-#: Owner id of the joint vision the room builds from the consensus.
-VISION_OWNER = "vision"
-#: Team colours, Paul Tol's colour-blind-safe "bright" scheme, in order of creation.
-TEAM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#222255")
-MAX_TEAMS = 40
-MAX_TITLE = 120
-MAX_TEAM_NAME = 60
 _VERSION_FILE = re.compile(r"^v(\d{6})\.geojson$")
 #: A file set aside keeps its name (a numeric suffix is added only if that name is taken).
 _SET_ASIDE_FILE = re.compile(r"^v(\d{6})\.geojson(?:\.\d+)?$")
@@ -77,67 +61,6 @@ _SET_ASIDE_FILE = re.compile(r"^v(\d{6})\.geojson(?:\.\d+)?$")
 DAMAGED_DIR = "damaged"
 #: Prefix of the temporary files written before ``os.replace``.
 TEMP_PREFIX = ".tmp-"
-_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-@dataclass(frozen=True)
-class Team:
-    """A resident team; ``token`` is the secret in its join link."""
-
-    id: str
-    name: str
-    colour: str
-    token: str
-
-
-@dataclass(frozen=True)
-class Session:
-    """One workshop on one site."""
-
-    id: str
-    title: str
-    site: str
-    date: str
-    created_at: str
-    teams: tuple[Team, ...] = ()
-    illustrative: bool = False
-    #: The secret in the read-only link for the architecture department ("" = none issued).
-    review_token: str = ""
-
-    def team(self, team_id: str) -> Team:
-        """The team with that id."""
-        for t in self.teams:
-            if t.id == team_id:
-                return t
-        raise CodesignError("error.team_not_found", team=team_id)
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    """One stored version of a concept."""
-
-    version: int
-    saved_at: str  # the file's modification time, UTC
-    size: int  # bytes
-
-
-def parse_team_lines(text: str) -> list[tuple[str, str | None]]:
-    r"""Teams typed one per line, each optionally ending in a ``#RRGGBB`` colour.
-
-    >>> parse_team_lines("Жасыл аула #228833\n\n  Семьи Аксу  ")
-    [('Жасыл аула', '#228833'), ('Семьи Аксу', None)]
-    """
-    teams = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        name, _, colour = line.rpartition(" ")
-        if name.strip() and _HEX_COLOUR.fullmatch(colour):
-            teams.append((name.strip(), colour.upper()))
-        else:
-            teams.append((line, None))
-    return teams
 
 
 def _fsync_dir(path: Path) -> None:
@@ -188,60 +111,6 @@ def _damage_reason(err: BaseException) -> str:
 
 #: What reading a version file may raise that says nothing about the file: not damage.
 _NOT_DAMAGE = (OSError, MemoryError)
-
-
-def new_session(
-    *,
-    site: str,
-    title: str,
-    teams: Sequence[tuple[str, str | None]],
-    now: datetime,
-    day: date | None = None,
-    session_id: str | None = None,
-    illustrative: bool = False,
-) -> Session:
-    """A new session, checked (title, 1-40 teams, names, colours) and with fresh tokens.
-
-    One set of rules for every store. NUL characters are refused (PostgreSQL cannot hold them).
-    Without ``session_id`` the id is the date and four random hex digits.
-    """
-    check_identifier(site, "site")
-    if session_id is not None:
-        check_identifier(session_id, "session")
-    title = title.strip()
-    if not title or len(title) > MAX_TITLE or "\x00" in title:
-        raise CodesignError("session.bad_title", limit=MAX_TITLE)
-    names = [name.strip() for name, _ in teams]
-    if not 1 <= len(names) <= MAX_TEAMS:
-        raise CodesignError("session.bad_team_count", limit=MAX_TEAMS)
-    for name in names:
-        if not name or len(name) > MAX_TEAM_NAME or "\x00" in name:
-            raise CodesignError("session.bad_team_name", limit=MAX_TEAM_NAME)
-    if len({n.casefold() for n in names}) != len(names):
-        raise CodesignError("session.duplicate_team")
-    day = day or now.date()
-    team_list = []
-    for index, (name, (_, colour)) in enumerate(zip(names, teams, strict=True), start=1):
-        if colour is not None and not _HEX_COLOUR.fullmatch(colour):
-            raise CodesignError("session.bad_colour", colour=colour[:20])
-        team_list.append(
-            Team(
-                id=f"team-{index}",
-                name=name,
-                colour=colour or TEAM_COLOURS[(index - 1) % len(TEAM_COLOURS)],
-                token=secrets.token_urlsafe(16),
-            )
-        )
-    return Session(
-        id=session_id if session_id is not None else f"{day.isoformat()}-{secrets.token_hex(2)}",
-        title=title,
-        site=site,
-        date=day.isoformat(),
-        created_at=now.isoformat(timespec="seconds"),
-        teams=tuple(team_list),
-        illustrative=illustrative,
-        review_token=secrets.token_urlsafe(16),
-    )
 
 
 class FileStore(RoomStateMixin):

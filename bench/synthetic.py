@@ -5,7 +5,7 @@ blocks with a category each, as real teams tend to agree on the broad layout), r
 the block edges its own way, changes some blocks' use, adds overlapping extra zones,
 paths and amenities. Deterministic for a seed.
 
->>> from codesign.sites import load_site
+>>> from codesign.domain.site import load_site
 >>> concepts = generate_concepts(load_site("aksu-city-square"), teams=3, features=20, seed=1)
 >>> [len(c.features) for c in concepts]
 [20, 20, 20]
@@ -19,9 +19,9 @@ import random
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-from codesign.concepts import Concept, ConceptFeature
-from codesign.sites import Site
-from codesign.taxonomy import categories
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.site import Site
+from codesign.domain.taxonomy import categories
 
 __all__ = ["generate_concepts"]
 

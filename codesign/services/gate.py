@@ -10,7 +10,7 @@ team themselves):
 - **link valid**: a team's token is still the one the session holds for that team
   (``sketch.link_revoked`` otherwise);
 - **round open**: a team may change its concept only while editing is open
-  (:func:`codesign.rounds.editing_open`: before any round, or in a live sketch round;
+  (:func:`codesign.domain.rounds.editing_open`: before any round, or in a live sketch round;
   ``room.locked_save``, or ``room.locked_vote_round`` in a vote round), and place or take back
   dots only while voting is open (``votes.closed``);
 - **owner right**: a team writes only its own concept and only its own dots
@@ -22,8 +22,8 @@ state just before the store's own locked save; a reissue or a round change that 
 milliseconds between is seen by the next write.
 
 >>> import tempfile
->>> from codesign.concepts import Concept
->>> from codesign.store import FileStore
+>>> from codesign.domain.concept import Concept
+>>> from codesign.storage.files import FileStore
 >>> store = FileStore(tempfile.mkdtemp())
 >>> s = store.create_session(site="aksu-city-square", title="Demo", teams=[("A", None), ("B", None)])
 >>> team = s.teams[0]
@@ -49,15 +49,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from codesign.access import team_for_token
+from codesign.domain.access import team_for_token
+from codesign.domain.rounds import RoundState, editing_open, voting_open
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.votes import Vote, VotingRules, cast, retract
 from codesign.errors import AccessDenied
-from codesign.rounds import RoundState, editing_open, voting_open
-from codesign.store import PLAN_OWNER, VISION_OWNER
-from codesign.votes import Vote, VotingRules, cast, retract
 
 if TYPE_CHECKING:
-    from codesign.concepts import Concept
-    from codesign.stores import Store
+    from codesign.domain.concept import Concept
+    from codesign.storage.base import Store
 
 __all__ = ["FACILITATOR_OWNERS", "WriteGate", "WriteRefused", "Writer"]
 
@@ -160,7 +160,7 @@ class WriteGate:
         """Place (or take back) one of the writer's dots, checked under the votes' lock.
 
         Only a team places dots, only its own (``vote.team``), only with a valid link and while
-        voting is open; the rules of :func:`codesign.votes.cast` / :func:`~codesign.votes.retract`
+        voting is open; the rules of :func:`codesign.domain.votes.cast` / :func:`~codesign.domain.votes.retract`
         apply (:class:`~codesign.errors.VoteRefused`).
         """
         if self.writer.is_facilitator or vote.team != self.writer.team_id:

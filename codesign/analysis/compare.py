@@ -15,7 +15,7 @@ point is one category or unassigned. On those maps:
   ``a``; path lengths per type.
 
 >>> from shapely.geometry import box
->>> from codesign.geometry import MetricFrame
+>>> from codesign.domain.geometry import MetricFrame
 >>> kappa_from_confusion([[50, 0], [0, 50]])
 1.0
 """
@@ -30,9 +30,10 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from codesign.concepts import Concept
-from codesign.geometry import MetricFrame, Notice
-from codesign.taxonomy import categories, category
+from codesign.domain.concept import Concept
+from codesign.domain.geometry import MetricFrame
+from codesign.domain.notices import Notice
+from codesign.domain.taxonomy import categories, category
 
 __all__ = [
     "AGREEMENT_STATES",

@@ -1,7 +1,7 @@
 """The room's state kept beside the concepts: the rounds and the dot votes of a session.
 
 Both stores keep them as two JSON documents per session; this mixin turns the documents into
-:class:`~codesign.rounds.RoundState` and votes, so the file store and the PostGIS store share
+:class:`~codesign.domain.rounds.RoundState` and votes, so the file store and the PostGIS store share
 one implementation and differ only in how a document is read and updated under the session's
 lock (``_read_document`` / ``_update_document``).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from codesign.rounds import RoundState, state_from_json, state_to_json
-from codesign.votes import Vote, VotingRules, votes_from_json, votes_to_json
+from codesign.domain.rounds import RoundState, state_from_json, state_to_json
+from codesign.domain.votes import Vote, VotingRules, votes_from_json, votes_to_json
 
 __all__ = ["RoomStateMixin", "Votes"]
 

@@ -42,12 +42,13 @@ from typing import IO, Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from codesign.concepts import Concept
-from codesign.consensus import Consensus
+from codesign.analysis.consensus import Consensus
+from codesign.domain.concept import Concept
+from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.domain.taxonomy import categories, category
 from codesign.i18n import LANGUAGES
 from codesign.report import SessionAnalysis, analyse_session
-from codesign.store import PLAN_OWNER, VISION_OWNER, FileStore
-from codesign.taxonomy import categories, category
+from codesign.storage.files import FileStore
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -91,7 +92,7 @@ def neutralise_cell(value: Any) -> Any:
 
 def _labels(cid: str) -> dict[str, str]:
     """``category_ru``, ``category_kk``, ``category_en`` (unassigned has no taxonomy entry)."""
-    from codesign.compare import category_label
+    from codesign.analysis.compare import category_label
 
     return {f"category_{lang}": category_label(cid, lang) for lang in LANGUAGES}
 

@@ -1,6 +1,6 @@
 """The PostGIS store: sessions and versioned concepts in a shared PostgreSQL database.
 
-Selected by ``CODESIGN_DATABASE_URL`` (see :mod:`codesign.stores`), it keeps the file store's
+Selected by ``CODESIGN_DATABASE_URL`` (see :mod:`codesign.storage.base`), it keeps the file store's
 promises for several app processes, or machines, on one database:
 
 - every save inserts a new row in ``concept_versions`` (never an update: a trigger refuses
@@ -9,7 +9,7 @@ promises for several app processes, or machines, on one database:
   :class:`~codesign.errors.SessionConflictError` (``latest=``, ``base=``); saves of one session
   take turns on a row lock of its ``sessions`` row (``SELECT ... FOR NO KEY UPDATE``), so
   nothing is lost however many processes save at once;
-- what is stored is read back first (:func:`~codesign.concepts.concept_from_geojson`), as in
+- what is stored is read back first (:func:`~codesign.domain.concept.concept_from_geojson`), as in
   the file store; the same errors (:class:`~codesign.errors.SessionNotFound`,
   :class:`~codesign.errors.InvalidIdentifier`, :class:`~codesign.errors.StoreError` with the
   reason when the database cannot be reached or refuses a write).
@@ -18,7 +18,7 @@ Each version is kept twice: the GeoJSON document (``document jsonb``, exactly wh
 store writes) and one row per feature with its PostGIS geometry (``concept_features.geom``,
 SRID 4326) for GIS staff; the view ``latest_concept_features`` holds each owner's newest
 version. Rounds and votes are ``jsonb`` columns of the session's row. The schema is created
-and upgraded by :mod:`codesign.migrations` when the store connects.
+and upgraded by :mod:`codesign.storage.migrations` when the store connects.
 
 PostgreSQL cannot store the NUL character (U+0000) in text: such text is refused with the
 error of the field that holds it.
@@ -40,7 +40,11 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from codesign.concepts import Concept, concept_from_geojson, concept_to_geojson
+from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson, concept_to_geojson
+from codesign.domain.ids import check_identifier
+from codesign.domain.rounds import RoundState, state_to_json
+from codesign.domain.session import MAX_TEAM_NAME, MAX_TITLE, Session, Team, new_session
+from codesign.domain.votes import votes_to_json
 from codesign.errors import (
     CodesignError,
     InvalidConceptError,
@@ -48,16 +52,12 @@ from codesign.errors import (
     SessionNotFound,
     StoreError,
 )
-from codesign.ids import check_identifier
-from codesign.migrations import SchemaTooNewError, apply_migrations
-from codesign.room_state import RoomStateMixin, Votes
-from codesign.rounds import RoundState, state_to_json
-from codesign.store import MAX_TEAM_NAME, MAX_TITLE, Session, Team, VersionInfo, new_session
-from codesign.votes import votes_to_json
+from codesign.storage.migrations import SchemaTooNewError, apply_migrations
+from codesign.storage.room_state import RoomStateMixin, Votes
 
 __all__ = ["SESSION_FIELDS", "PostgisStore", "describe_url", "new_session", "url_with_schema"]
 
-#: The :class:`~codesign.store.Session` fields this store has columns for (a new field needs a migration).
+#: The :class:`~codesign.domain.session.Session` fields this store has columns for (a new field needs a migration).
 SESSION_FIELDS = ("id", "title", "site", "date", "created_at", "teams", "illustrative", "review_token")
 APPLICATION_NAME = "tugan-qala-codesign"
 
@@ -169,7 +169,7 @@ def _session_from_row(row: Sequence[Any]) -> Session:
 class PostgisStore(RoomStateMixin):
     """Sessions and versioned concepts in PostgreSQL/PostGIS (``CODESIGN_DATABASE_URL``).
 
-    Connecting applies the schema migrations (:mod:`codesign.migrations`) and checks that the
+    Connecting applies the schema migrations (:mod:`codesign.storage.migrations`) and checks that the
     PostGIS extension is there (it is created when the user may). Connections come from a small
     pool shared by the threads of one process; call :meth:`close` (or use ``with``) when done.
     """
@@ -257,7 +257,7 @@ class PostgisStore(RoomStateMixin):
     ) -> Session:
         """Create a session with teams ``(name, colour or None)``; tokens are generated.
 
-        The same rules as :meth:`codesign.store.FileStore.create_session`; without
+        The same rules as :meth:`codesign.storage.files.FileStore.create_session`; without
         ``session_id`` the id is the date and four random hex digits.
         """
         session = new_session(
@@ -424,7 +424,7 @@ class PostgisStore(RoomStateMixin):
         ``base_version`` is the version the editor started from; if another save came in
         since, :class:`SessionConflictError` carries the latest version number. ``None``
         stores it on top of whatever is latest (an import), decided under the session's row lock. Nothing is
-        stored that does not read back (:func:`~codesign.concepts.concept_from_geojson`).
+        stored that does not read back (:func:`~codesign.domain.concept.concept_from_geojson`).
         """
         check_identifier(session_id, "session")
         check_identifier(owner, "team")

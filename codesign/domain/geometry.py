@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,8 +23,9 @@ from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from codesign.domain.notices import Notice
+from codesign.domain.taxonomy import Kind, geometry_kind
 from codesign.errors import InvalidGeometryError
-from codesign.taxonomy import Kind, geometry_kind
 
 __all__ = [
     "MAX_SHAPE_VERTICES",
@@ -32,7 +33,6 @@ __all__ = [
     "MIN_ZONE_AREA_M2",
     "CleanShape",
     "MetricFrame",
-    "Notice",
     "check_raw_geometry",
     "clean_shape",
     "count_positions",
@@ -54,14 +54,6 @@ COORDINATE_DECIMALS = 7
 #: 5,000, but 140 s at 200,000 (measured, bench/sketch_bench.py). Bigger shapes are refused from
 #: their list lengths alone, before any number is read or shapely sees them.
 MAX_SHAPE_VERTICES = 5_000
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something the user should be told about a shape: a message key and its values."""
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
 
 
 class MetricFrame:

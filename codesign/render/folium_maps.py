@@ -31,10 +31,10 @@ from jinja2 import Environment
 from markupsafe import Markup
 from shapely.geometry import shape
 
-from codesign.concepts import Concept, concept_to_geojson
+from codesign.domain.concept import Concept, concept_to_geojson
+from codesign.domain.site import Site
+from codesign.domain.taxonomy import categories
 from codesign.i18n import translate
-from codesign.sites import Site
-from codesign.taxonomy import categories
 
 __all__ = [
     "STATIC_URL",

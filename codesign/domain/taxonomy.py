@@ -29,7 +29,7 @@ __all__ = [
 
 Kind = Literal["zone", "path", "amenity"]
 KINDS: tuple[Kind, ...] = ("zone", "path", "amenity")
-_TAXONOMY_FILE = Path(__file__).parent / "data" / "taxonomy.toml"
+_TAXONOMY_FILE = Path(__file__).resolve().parents[1] / "data" / "taxonomy.toml"
 
 #: GeoJSON geometry types each kind accepts.
 _GEOMETRY_TYPES: dict[Kind, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 
 Agreement faces, k-of-N maps, Fleiss' kappa and amenity clusters.
 
-Every concept first becomes a categorical map (:func:`codesign.compare.categorical_map`:
+Every concept first becomes a categorical map (:func:`codesign.analysis.compare.categorical_map`:
 where a team's own zones overlap, the later one decides, so a team counts at most once per
 spot). All zone boundaries of all teams are then noded together (``union_all`` of the
 boundaries), polygonized into atomic *faces*, and each face is counted with one vectorised
@@ -31,10 +31,11 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from codesign.compare import categorical_map
-from codesign.concepts import Concept, ConceptFeature
-from codesign.geometry import MetricFrame, Notice
-from codesign.taxonomy import categories
+from codesign.analysis.compare import categorical_map
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.geometry import MetricFrame
+from codesign.domain.notices import Notice
+from codesign.domain.taxonomy import categories
 
 __all__ = [
     "DEFAULT_CLUSTER_DISTANCE_M",
@@ -442,8 +443,8 @@ def consensus_sentences(consensus: Consensus, plan: Concept | None = None, limit
 
 def describe_finding(notice: Notice, lang: str) -> str:
     """A consensus sentence in ``lang`` with labels, directions and areas filled in."""
+    from codesign.domain.taxonomy import category
     from codesign.i18n import format_number, translate
-    from codesign.taxonomy import category
 
     params = dict(notice.params)
     for key in ("category", "plan", "a", "b"):

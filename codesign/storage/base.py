@@ -6,9 +6,9 @@ offer with the same guarantees (every save a new version, stale saves refused wi
 in use is decided once, by :func:`open_store`:
 
 - ``CODESIGN_DATABASE_URL`` set (``postgresql://user@host:5432/codesign``): the
-  :class:`~codesign.postgis_store.PostgisStore`, so several app processes or machines can share
+  :class:`~codesign.storage.postgis.PostgisStore`, so several app processes or machines can share
   one workshop;
-- otherwise the :class:`~codesign.store.FileStore` in ``CODESIGN_SESSIONS_DIR`` (``sessions``).
+- otherwise the :class:`~codesign.storage.files.FileStore` in ``CODESIGN_SESSIONS_DIR`` (``sessions``).
 
 >>> import tempfile
 >>> store = open_store(sessions_dir=tempfile.mkdtemp(), database_url="")
@@ -23,10 +23,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from codesign.concepts import Concept
-from codesign.rounds import RoundState
-from codesign.store import FileStore, Session, VersionInfo
-from codesign.votes import Vote, VotingRules
+from codesign.domain.concept import Concept, VersionInfo
+from codesign.domain.rounds import RoundState
+from codesign.domain.session import Session
+from codesign.domain.votes import Vote, VotingRules
+from codesign.storage.files import FileStore
 
 __all__ = ["DATABASE_URL_VARIABLE", "SESSIONS_DIR_VARIABLE", "Store", "is_database_url", "open_store"]
 
@@ -44,7 +45,7 @@ Votes = tuple[VotingRules, tuple[Vote, ...]]
 class Store(Protocol):
     """What the app asks of a store: sessions, versioned concepts, rounds and votes.
 
-    Identifiers are checked with :func:`codesign.ids.check_identifier`
+    Identifiers are checked with :func:`codesign.domain.ids.check_identifier`
     (:class:`~codesign.errors.InvalidIdentifier`); an unknown session raises
     :class:`~codesign.errors.SessionNotFound`; a store that cannot be read or written (disk,
     database connection) raises :class:`~codesign.errors.StoreError` with the reason.
@@ -138,13 +139,13 @@ def open_store(sessions_dir: str | os.PathLike[str] | None = None, database_url:
     """The configured store: PostGIS when a database URL is given or set, else the sessions folder.
 
     ``database_url`` (or, when it is ``None``, ``CODESIGN_DATABASE_URL``) selects the
-    :class:`~codesign.postgis_store.PostgisStore`; an empty string means "no database".
-    Otherwise the :class:`~codesign.store.FileStore` in ``sessions_dir`` (or
+    :class:`~codesign.storage.postgis.PostgisStore`; an empty string means "no database".
+    Otherwise the :class:`~codesign.storage.files.FileStore` in ``sessions_dir`` (or
     ``CODESIGN_SESSIONS_DIR``, or ``sessions``).
     """
     url = (database_url if database_url is not None else os.environ.get(DATABASE_URL_VARIABLE, "")).strip()
     if url:
-        from codesign.postgis_store import PostgisStore  # psycopg is loaded only when a database is used
+        from codesign.storage.postgis import PostgisStore  # psycopg is loaded only when a database is used
 
         return PostgisStore(url)
     folder = sessions_dir if sessions_dir is not None else os.environ.get(SESSIONS_DIR_VARIABLE, DEFAULT_SESSIONS_DIR)

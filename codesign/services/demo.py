@@ -1,7 +1,7 @@
 """The bundled demo workshop on the Aksu site (illustrative data, labelled as such).
 
 >>> import tempfile
->>> from codesign.store import FileStore
+>>> from codesign.storage.files import FileStore
 >>> s = ensure_demo_session(FileStore(tempfile.mkdtemp()))
 >>> s.id, [t.name for t in s.teams]
 ('aksu-demo', ['Жасыл аула', 'Семьи Аксу'])
@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from codesign.concepts import concept_from_geojson
+from codesign.domain.concept import concept_from_geojson
+from codesign.domain.session import PLAN_OWNER, Session
+from codesign.domain.site import load_site
 from codesign.errors import SessionNotFound
-from codesign.sites import load_site
-from codesign.store import PLAN_OWNER, FileStore, Session
+from codesign.storage.files import FileStore
 
 __all__ = ["DEMO_SESSION_ID", "DEMO_SITE_ID", "ensure_demo_session"]
 

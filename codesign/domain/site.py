@@ -24,13 +24,13 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from codesign.domain.geometry import MetricFrame, check_raw_geometry
+from codesign.domain.ids import check_identifier
 from codesign.errors import CodesignError, SiteNotFound
-from codesign.geometry import MetricFrame, check_raw_geometry
-from codesign.ids import check_identifier
 
 __all__ = ["PARKS_DIR", "Site", "list_sites", "load_site", "parks_dir"]
 
-PARKS_DIR = Path(__file__).resolve().parent.parent / "data" / "parks"
+PARKS_DIR = Path(__file__).resolve().parents[2] / "data" / "parks"
 CONTEXT_LAYERS = ("water", "building", "street", "path", "tree")
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts) and the generators they share with the tests."""

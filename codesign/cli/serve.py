@@ -1,0 +1,49 @@
+"""The command that serves the workshop app with Streamlit (``python -m codesign run``).
+
+>>> streamlit_command(8502, "127.0.0.1")[5:9]
+['--server.port', '8502', '--server.address', '127.0.0.1']
+>>> streamlit_command(8443, "0.0.0.0", ssl_cert="hall.crt", ssl_key="hall.key")[-4:]
+['--server.sslCertFile', 'hall.crt', '--server.sslKeyFile', 'hall.key']
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["APP", "streamlit_command"]
+
+APP = Path(__file__).resolve().parents[2] / "workshop_app.py"
+
+
+def streamlit_command(
+    port: int,
+    address: str,
+    *,
+    ssl_cert: str | os.PathLike[str] | None = None,
+    ssl_key: str | os.PathLike[str] | None = None,
+) -> list[str]:
+    """The command line that serves the workshop app (over HTTPS when given a certificate and its key)."""
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",  # a workshop never edits code: no rerun on file changes
+        "none",
+    ]
+    if (ssl_cert is None) != (ssl_key is None):
+        raise ValueError("HTTPS needs both the certificate and its private key")
+    if ssl_cert is not None:
+        command += ["--server.sslCertFile", str(ssl_cert), "--server.sslKeyFile", str(ssl_key)]
+    return command
