@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import os
 import string
 import sys
 import traceback
@@ -16,31 +15,32 @@ from typing import Any
 import streamlit as st
 
 from codesign.analysis.consensus import Consensus, build_consensus
-from codesign.domain.access import DEFAULT_BASE_URL, facilitator_link, facilitator_secret, is_reviewer
+from codesign.config import settings
+from codesign.domain.access import facilitator_link, facilitator_secret, is_reviewer
 from codesign.domain.session import PLAN_OWNER, Session
 from codesign.domain.site import Site, load_site
 from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.render.folium_maps import context_geojson
 from codesign.services.gate import WriteGate, Writer, WriteRefused
-from codesign.storage.base import DATABASE_URL_VARIABLE, Store, open_store
+from codesign.storage.base import Store, open_store
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
 
 def sessions_dir() -> str:
     """The sessions folder (``CODESIGN_SESSIONS_DIR``, default ``sessions``)."""
-    return os.environ.get("CODESIGN_SESSIONS_DIR", "sessions")
+    return str(settings().sessions_dir)
 
 
 def base_url() -> str:
     """The address the tablets use to reach this app (``CODESIGN_BASE_URL``)."""
-    return os.environ.get("CODESIGN_BASE_URL", DEFAULT_BASE_URL)
+    return settings().base_url
 
 
 def database_url() -> str:
     """The shared PostGIS database (``CODESIGN_DATABASE_URL``), "" for the sessions folder."""
-    return os.environ.get(DATABASE_URL_VARIABLE, "").strip()
+    return settings().database_url
 
 
 @st.cache_resource

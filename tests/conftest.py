@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from codesign.config import DATABASE_URL_VARIABLE  # noqa: E402
 from codesign.domain.geometry import MetricFrame  # noqa: E402
-from codesign.storage.base import DATABASE_URL_VARIABLE, Store  # noqa: E402
+from codesign.storage.base import Store  # noqa: E402
 from codesign.storage.files import FileStore  # noqa: E402
 from codesign.storage.postgis import url_with_schema  # noqa: E402
 

@@ -49,8 +49,8 @@ from codesign.analysis.consensus import (
     describe_finding,
 )
 from codesign.cli.serve import streamlit_command
+from codesign.config import BASE_URL_VARIABLE, settings
 from codesign.domain.access import (
-    DEFAULT_BASE_URL,
     default_secrets_files,
     facilitator_link,
     facilitator_secret,
@@ -74,7 +74,7 @@ __all__ = ["main"]
 
 
 def _sessions_dir() -> Path:
-    return Path(os.environ.get("CODESIGN_SESSIONS_DIR", "sessions"))
+    return settings().sessions_dir
 
 
 def _facilitator_secret() -> tuple[str, bool]:
@@ -250,7 +250,7 @@ def _import_parser(sub: argparse._SubParsersAction) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    base_url = getattr(args, "base_url", None) or os.environ.get("CODESIGN_BASE_URL", DEFAULT_BASE_URL)
+    base_url = getattr(args, "base_url", None) or settings().base_url
     try:
         if args.command == "store":
             _copy_store(args)
@@ -704,11 +704,11 @@ def _check_certificate(cert: str | None, key: str | None) -> None:
 def _run(args: argparse.Namespace, store: Store, base_url: str) -> int:
     _check_certificate(args.ssl_cert, args.ssl_key)
     scheme = "https" if args.ssl_cert else "http"
-    if args.base_url is None and "CODESIGN_BASE_URL" not in os.environ:
+    if args.base_url is None and BASE_URL_VARIABLE not in os.environ:
         base_url = f"{scheme}://localhost:{args.port}"
     if args.ssl_cert and not base_url.startswith("https://"):
         raise CodesignError("serve.base_url_https", url=base_url)
-    os.environ["CODESIGN_BASE_URL"] = base_url
+    os.environ[BASE_URL_VARIABLE] = base_url
     secret, created = _facilitator_secret()
     print("\nTugan Qala Co-design")
     print(f"  Facilitator{' (new secret)' if created else ''}: {facilitator_link(base_url, secret)}")

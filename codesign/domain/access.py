@@ -2,7 +2,7 @@
 
 Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
 
->>> from codesign.storage.files import Session, Team
+>>> from codesign.domain.session import Session, Team
 >>> s = Session("s-1", "T", "aksu-city-square", "2026-12-01", "", (Team("team-1", "A", "#4477AA", "tok"),))
 >>> team_for_token(s, "tok").id
 'team-1'
@@ -25,14 +25,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
+from codesign.config import SECRET_VARIABLE
 from codesign.domain.session import Session, Team
 from codesign.errors import AccessDenied, ConfigurationError
 from codesign.storage.files import _write_atomic
 
 __all__ = [
-    "DEFAULT_BASE_URL",
     "MIN_SECRET_LENGTH",
-    "SECRET_ENV",
     "default_secrets_files",
     "facilitator_link",
     "facilitator_secret",
@@ -47,8 +46,6 @@ __all__ = [
     "team_for_token",
 ]
 
-SECRET_ENV = "CODESIGN_FACILITATOR_SECRET"
-DEFAULT_BASE_URL = "http://localhost:8501"
 _SECRET_FILE = ".facilitator_secret"
 #: The shortest facilitator secret accepted from the environment or ``secrets.toml``.
 MIN_SECRET_LENGTH = 16
@@ -74,7 +71,7 @@ def facilitator_secret(
     damaged (a crash before this was so, a zeroed block, a stray edit) is replaced by a new secret.
     """
     env = os.environ if env is None else env
-    for source, candidate in ((SECRET_ENV, env.get(SECRET_ENV)), ("secrets.toml", configured)):
+    for source, candidate in ((SECRET_VARIABLE, env.get(SECRET_VARIABLE)), ("secrets.toml", configured)):
         if candidate and candidate.strip():
             secret = candidate.strip()
             if len(secret) < MIN_SECRET_LENGTH:

@@ -13,7 +13,6 @@ under the design so the map reads without a basemap) and optionally
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -24,19 +23,20 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from codesign.config import DEFAULT_PARKS_DIR, settings
 from codesign.domain.geometry import MetricFrame, check_raw_geometry
 from codesign.domain.ids import check_identifier
 from codesign.errors import CodesignError, SiteNotFound
 
 __all__ = ["PARKS_DIR", "Site", "list_sites", "load_site", "parks_dir"]
 
-PARKS_DIR = Path(__file__).resolve().parents[2] / "data" / "parks"
+PARKS_DIR = DEFAULT_PARKS_DIR
 CONTEXT_LAYERS = ("water", "building", "street", "path", "tree")
 
 
 def parks_dir() -> Path:
     """Where site folders live: ``CODESIGN_PARKS_DIR`` or the bundled ``data/parks``."""
-    return Path(os.environ.get("CODESIGN_PARKS_DIR", PARKS_DIR))
+    return settings().parks_dir
 
 
 @dataclass(frozen=True)

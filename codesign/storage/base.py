@@ -23,19 +23,15 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Protocol, runtime_checkable
 
+from codesign.config import settings
 from codesign.domain.concept import Concept, VersionInfo
 from codesign.domain.rounds import RoundState
 from codesign.domain.session import Session
 from codesign.domain.votes import Vote, VotingRules
 from codesign.storage.files import FileStore
 
-__all__ = ["DATABASE_URL_VARIABLE", "SESSIONS_DIR_VARIABLE", "Store", "is_database_url", "open_store"]
+__all__ = ["Store", "is_database_url", "open_store"]
 
-#: Environment variable with the PostgreSQL URL; set, it selects the PostGIS store.
-DATABASE_URL_VARIABLE = "CODESIGN_DATABASE_URL"
-#: Environment variable with the sessions folder of the file store.
-SESSIONS_DIR_VARIABLE = "CODESIGN_SESSIONS_DIR"
-DEFAULT_SESSIONS_DIR = "sessions"
 
 #: The votes of a session: the rules and every dot placed.
 Votes = tuple[VotingRules, tuple[Vote, ...]]
@@ -143,10 +139,11 @@ def open_store(sessions_dir: str | os.PathLike[str] | None = None, database_url:
     Otherwise the :class:`~codesign.storage.files.FileStore` in ``sessions_dir`` (or
     ``CODESIGN_SESSIONS_DIR``, or ``sessions``).
     """
-    url = (database_url if database_url is not None else os.environ.get(DATABASE_URL_VARIABLE, "")).strip()
+    configured = settings()
+    url = (database_url if database_url is not None else configured.database_url).strip()
     if url:
         from codesign.storage.postgis import PostgisStore  # psycopg is loaded only when a database is used
 
         return PostgisStore(url)
-    folder = sessions_dir if sessions_dir is not None else os.environ.get(SESSIONS_DIR_VARIABLE, DEFAULT_SESSIONS_DIR)
+    folder = sessions_dir if sessions_dir is not None else configured.sessions_dir
     return FileStore(folder)
