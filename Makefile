@@ -45,9 +45,12 @@ app: $(STAMP)
 e2e: $(STAMP) browser postgres
 	$(BIN)/python -m pytest tests/e2e
 
+## Style, types (mypy over codesign/) and numpydoc sections of public functions.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/numpydoc lint $$(git ls-files 'codesign/*.py' 'codesign/**/*.py')
 
 format: $(STAMP)
 	$(BIN)/ruff format .
