@@ -12,7 +12,7 @@ import codesign.gdal_env  # noqa: F401 - first, before anything can import pyogr
 
 # isort: split
 from codesign.analysis.figures import concept_figures, zone_overlaps
-from codesign.domain.access import facilitator_link, facilitator_secret, join_link, team_for_token
+from codesign.domain.access import facilitator_link, join_link, team_for_token
 from codesign.domain.concept import (
     Concept,
     ConceptFeature,
@@ -50,6 +50,7 @@ from codesign.io import (
     suggest_category,
     suggest_mapping,
 )
+from codesign.services.secret import facilitator_secret
 from codesign.storage.files import FileStore
 
 __all__ = [

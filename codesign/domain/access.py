@@ -1,6 +1,8 @@
-"""Who may do what: the facilitator's secret and the teams' join tokens.
+"""Who may do what: the rules of the facilitator's secret and the teams' join tokens.
 
-Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
+Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`). Where the
+secret is kept (the environment, ``secrets.toml``, the generated file in the sessions folder) is
+:mod:`codesign.services.secret`'s business; the rules it follows are here.
 
 >>> from codesign.domain.session import Session, Team
 >>> s = Session("s-1", "T", "aksu-city-square", "2026-12-01", "", (Team("team-1", "A", "#4477AA", "tok"),))
@@ -12,133 +14,105 @@ Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import hmac
-import os
 import re
 import secrets
-import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from codesign.config import SECRET_VARIABLE
 from codesign.domain.session import Session, Team
 from codesign.errors import AccessDenied, ConfigurationError
-from codesign.storage.files import _write_atomic
 
 __all__ = [
     "MIN_SECRET_LENGTH",
-    "default_secrets_files",
+    "configured_secret",
     "facilitator_link",
-    "facilitator_secret",
     "is_reviewer",
+    "is_usable_stored_secret",
     "join_code",
     "join_link",
+    "new_facilitator_secret",
     "normalise_code",
     "review_link",
-    "secret_from_toml_files",
     "secret_matches",
     "team_for_code",
     "team_for_token",
 ]
 
-_SECRET_FILE = ".facilitator_secret"
 #: The shortest facilitator secret accepted from the environment or ``secrets.toml``.
 MIN_SECRET_LENGTH = 16
 #: What the secret file must hold to be used (printable ASCII, no spaces, long enough); else replaced.
 _SECRET_IN_FILE = re.compile(rf"[!-~]{{{MIN_SECRET_LENGTH},512}}")
 
 
-def facilitator_secret(
-    sessions_dir: str | os.PathLike[str],
-    env: Mapping[str, str] | None = None,
-    configured: str | None = None,
-) -> tuple[str, bool]:
-    """The facilitator's secret and whether it was generated just now.
+def configured_secret(candidates: Iterable[tuple[str, str | None]]) -> str | None:
+    """The first secret set among ``(source, value)`` pairs, stripped; too short is refused, not used.
 
-    Order: the ``CODESIGN_FACILITATOR_SECRET`` environment variable, then ``configured``
-    (``facilitator_secret`` in ``.streamlit/secrets.toml``), then ``<sessions>/.facilitator_secret``,
-    which is created (mode 600) with a fresh random secret on first start. A configured secret
-    shorter than :data:`MIN_SECRET_LENGTH` characters raises :class:`ConfigurationError`
-    (``error.secret_too_short``) instead of being used.
+    >>> configured_secret([("CODESIGN_FACILITATOR_SECRET", "  "), ("secrets.toml", " 0123456789abcdef ")])
+    '0123456789abcdef'
+    >>> configured_secret([("secrets.toml", None)]) is None
+    True
 
-    The file is written whole or not at all (temp file, fsync, rename), under a lock on the
-    sessions folder, so two processes starting at once agree on one secret. A file left empty or
-    damaged (a crash before this was so, a zeroed block, a stray edit) is replaced by a new secret.
+    Parameters
+    ----------
+    candidates
+        ``(source, value)`` in order of precedence; a value that is ``None`` or blank is not set.
+
+    Returns
+    -------
+    str or None
+        The secret, or ``None`` when no source sets one.
+
+    Raises
+    ------
+    ConfigurationError
+        ``error.secret_too_short``, naming the source, for a secret shorter than
+        :data:`MIN_SECRET_LENGTH` characters.
     """
-    env = os.environ if env is None else env
-    for source, candidate in ((SECRET_VARIABLE, env.get(SECRET_VARIABLE)), ("secrets.toml", configured)):
+    for source, candidate in candidates:
         if candidate and candidate.strip():
             secret = candidate.strip()
             if len(secret) < MIN_SECRET_LENGTH:
                 raise ConfigurationError(
                     "error.secret_too_short", source=source, length=len(secret), minimum=MIN_SECRET_LENGTH
                 )
-            return secret, False
-    folder = Path(sessions_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / _SECRET_FILE
-    with _folder_locked(folder):
-        existing = _read_secret_file(path)
-        if existing is not None:
-            return existing, False
-        secret = secrets.token_urlsafe(18)
-        _write_atomic(path, (secret + "\n").encode("ascii"))  # mkstemp makes it mode 600
-    return secret, True
+            return secret
+    return None
 
 
-@contextlib.contextmanager
-def _folder_locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on a folder (flock on its descriptor), for read-or-create of a file in it."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+def is_usable_stored_secret(text: str) -> bool:
+    """Whether a stored secret may be used: 16 to 512 printable ASCII characters, no spaces.
 
+    >>> is_usable_stored_secret("0123456789abcdef"), is_usable_stored_secret(""), is_usable_stored_secret("a b" * 9)
+    (True, False, False)
 
-def _read_secret_file(path: Path) -> str | None:
-    """The secret in the file, or None when there is no file or it does not hold a usable secret."""
-    try:
-        text = path.read_bytes().decode("ascii").strip()
-    except FileNotFoundError:
-        return None
-    except UnicodeDecodeError:
-        return None  # garbage: replaced
-    return text if _SECRET_IN_FILE.fullmatch(text) else None
+    Parameters
+    ----------
+    text
+        What the secret file holds, stripped.
 
-
-def secret_from_toml_files(paths: Iterable[str | os.PathLike[str]]) -> str | None:
-    """``facilitator_secret`` from Streamlit's ``secrets.toml`` files, the last file that sets it winning.
-
-    Streamlit reads ``~/.streamlit/secrets.toml`` then ``./.streamlit/secrets.toml``
-    (see :func:`default_secrets_files`); the command line reads the same files, so the link it
-    prints opens the app it starts. A file that is not valid TOML raises
-    :class:`ConfigurationError` (``error.secrets_toml``).
+    Returns
+    -------
+    bool
+        False for an empty or damaged file (to be replaced by a new secret).
     """
-    found = None
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                data = tomllib.load(handle)
-        except FileNotFoundError:
-            continue
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ConfigurationError("error.secrets_toml", file=str(path), reason=str(err)) from None
-        value = data.get("facilitator_secret")
-        if value is not None:
-            found = str(value)
-    return found
+    return _SECRET_IN_FILE.fullmatch(text) is not None
 
 
-def default_secrets_files(cwd: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Where Streamlit looks for ``secrets.toml``: the home folder's, then the working folder's."""
-    return [Path.home() / ".streamlit" / "secrets.toml", Path(cwd or os.getcwd()) / ".streamlit" / "secrets.toml"]
+def new_facilitator_secret() -> str:
+    """A fresh random facilitator secret (18 random bytes, URL-safe: 24 characters).
+
+    >>> len(new_facilitator_secret()), is_usable_stored_secret(new_facilitator_secret())
+    (24, True)
+
+    Returns
+    -------
+    str
+        The secret.
+    """
+    return secrets.token_urlsafe(18)
 
 
 def secret_matches(given: str | None, secret: str) -> bool:

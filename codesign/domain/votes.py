@@ -24,6 +24,7 @@ from codesign.errors import VoteRefused
 __all__ = [
     "CONSENSUS_TARGET",
     "Vote",
+    "Votes",
     "VotingRules",
     "cast",
     "dots_left",
@@ -61,6 +62,10 @@ class Vote:
     participant: str  # "" in team mode, "1", "2", ... in participant mode
     target_owner: str  # a team id (not the voter's own)
     target_feature: str  # a feature id of that team's concept
+
+
+#: The votes of a session as a store keeps them: the rules and every dot placed.
+Votes = tuple[VotingRules, tuple[Vote, ...]]
 
 
 def _voter(vote: Vote, rules: VotingRules) -> tuple[str, str]:
@@ -116,7 +121,7 @@ def votes_to_json(rules: VotingRules, votes: Sequence[Vote]) -> dict[str, Any]:
     return {"rules": asdict(rules), "votes": [asdict(v) for v in votes]}
 
 
-def votes_from_json(data: dict[str, Any]) -> tuple[VotingRules, tuple[Vote, ...]]:
+def votes_from_json(data: dict[str, Any]) -> Votes:
     """Read what :func:`votes_to_json` wrote."""
     rules = VotingRules(**data.get("rules", {}))
     return rules, tuple(Vote(**v) for v in data.get("votes", []))

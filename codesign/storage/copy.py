@@ -23,9 +23,7 @@ True
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -33,12 +31,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from codesign.domain.concept import Concept, concept_to_geojson
+from codesign.domain.concept import Concept
 from codesign.domain.rounds import RoundState
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
-from codesign.domain.votes import VotingRules
+from codesign.domain.votes import Votes, VotingRules
 from codesign.errors import CodesignError, StoreError
-from codesign.storage.base import Store, Votes, is_database_url
+from codesign.storage.base import Store, is_database_url, os_errors_as_store_errors, store_error
+from codesign.storage.disk import write_version
 from codesign.storage.files import FileStore
 
 __all__ = ["CopiedSession", "copy_sessions", "open_location", "session_owners"]
@@ -129,11 +128,9 @@ def _copy_into_folder(
     target: FileStore, session: Session, concepts: list[Concept], rounds: RoundState | None, votes: Votes | None
 ) -> None:
     """Build the session in a staging folder beside the sessions, read it back, rename it into place."""
-    try:
+    with os_errors_as_store_errors():
         target.root.mkdir(parents=True, exist_ok=True)
         staging_root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.root))
-    except OSError as err:
-        raise StoreError(reason=err.strerror or str(err)) from err
     try:
         staging = FileStore(staging_root)
         staging.create_session(
@@ -157,30 +154,18 @@ def _copy_into_folder(
         except OSError as err:
             if (target.root / session.id).exists():
                 raise CodesignError("session.exists", session_id=session.id) from None
-            raise StoreError(reason=err.strerror or str(err)) from err
+            raise store_error(err) from err
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
 
 
 def _write_version(session_folder: Path, concept: Concept) -> None:
-    """Write one version file as the file store does (docs/concept-format.md), dated by its save time."""
-    folder = session_folder / "concepts" / concept.team
-    path = folder / f"v{concept.version:06d}.geojson"
-    data = json.dumps(concept_to_geojson(concept), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".tmp-copy-{secrets.token_hex(4)}"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-        if concept.saved_at:
-            with contextlib.suppress(ValueError):
-                moment = datetime.fromisoformat(concept.saved_at).timestamp()
-                os.utime(path, (moment, moment))  # the file store reports a version's time from the file's
-    except OSError as err:
-        raise StoreError(reason=err.strerror or str(err)) from err
+    """Write one version file as the file store does, dated by its save time."""
+    path = write_version(session_folder / "concepts" / concept.team, concept)
+    if concept.saved_at:
+        with contextlib.suppress(ValueError), os_errors_as_store_errors():
+            moment = datetime.fromisoformat(concept.saved_at).timestamp()
+            os.utime(path, (moment, moment))  # the file store reports a version's time from the file's
 
 
 def _check_read_back(staging: FileStore, session: Session, concepts: list[Concept]) -> None:

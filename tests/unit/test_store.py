@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from codesign.domain.access import facilitator_secret, join_link, secret_matches, team_for_token
+from codesign.domain.access import join_link, secret_matches, team_for_token
 from codesign.domain.concept import Concept, ConceptFeature
 from codesign.errors import AccessDenied, CodesignError, InvalidIdentifier, SessionConflictError, SessionNotFound
+from codesign.services.secret import facilitator_secret
 from codesign.storage.base import Store
 from codesign.storage.files import FileStore
 from tests.conftest import open_location, store_location
