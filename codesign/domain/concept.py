@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.geometry import (
     MAX_SHAPE_VERTICES,
+    CleanShape,
     MetricFrame,
     check_raw_geometry,
     clean_shape,
@@ -86,12 +87,13 @@ class ConceptFeature:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ConceptFeature):
             return NotImplemented
-        return (self.id, self.category, self.label, self.note) == (
+        same_text = (self.id, self.category, self.label, self.note) == (
             other.id,
             other.category,
             other.label,
             other.note,
-        ) and shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9)
+        )
+        return same_text and bool(shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9))
 
     def __hash__(self) -> int:
         return hash((self.id, self.category))
@@ -340,92 +342,147 @@ def apply_drawings(
     the map. A draft already turned into a feature (``drafts``) is not added twice.
 
     Shapes are validated, repaired and clipped with :func:`codesign.domain.geometry.clean_shape`;
-    ones that cannot be kept go to ``rejected`` and change nothing else.
+    ones that cannot be kept go to ``rejected`` and change nothing else. The concept's
+    vertices stay within :data:`MAX_CONCEPT_VERTICES` and its features within
+    :data:`MAX_FEATURES`.
+
+    Parameters
+    ----------
+    concept
+        The concept as it was before the map changed.
+    drawings
+        Every feature the map holds, as GeoJSON mappings.
+    frame
+        The site's metric frame (for repair, clipping and areas).
+    selected
+        The category a new shape of each kind takes.
+    drafts
+        Browser draft ids already turned into feature ids.
+
+    Returns
+    -------
+    DrawingOutcome
+        The new concept, what was added, changed and deleted, and what to tell the user.
     """
-    drafts = dict(drafts or {})
-    drawings = [d for d in drawings if isinstance(d, Mapping)]
-    by_id = {f.id: f for f in concept.features}
-    present: set[str] = set()
-    features = list(concept.features)
-    added: list[str] = []
-    changed: list[str] = []
-    notices: list[tuple[str | None, Notice]] = []
-    rejected: list[Notice] = []
-    # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
-    staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in by_id}
-    sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
-    total = sum(sizes.values())
-    for drawing in drawings:
+    kept = [d for d in drawings if isinstance(d, Mapping)]
+    reconciling = _Reconciliation(concept, frame, selected, dict(drafts or {}), kept)
+    for drawing in kept:
+        reconciling.take(drawing)
+    return reconciling.outcome()
+
+
+class _Reconciliation:
+    """The work of :func:`apply_drawings`: the features so far, the vertex budget, what to report."""
+
+    def __init__(
+        self,
+        concept: Concept,
+        frame: MetricFrame,
+        selected: Mapping[Kind, str],
+        drafts: dict[str, str],
+        drawings: list[Mapping[str, Any]],
+    ) -> None:
+        self.concept = concept
+        self.frame = frame
+        self.selected = selected
+        self.drafts = drafts
+        self.by_id = {f.id: f for f in concept.features}
+        self.features = list(concept.features)
+        self.present: set[str] = set()
+        self.added: list[str] = []
+        self.changed: list[str] = []
+        self.notices: list[tuple[str | None, Notice]] = []
+        self.rejected: list[Notice] = []
+        # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
+        staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in self.by_id}
+        self.sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
+        self.total = sum(self.sizes.values())
+
+    def take(self, drawing: Mapping[str, Any]) -> None:
+        """One drawing of the map: an edit of a feature, a new shape, or one to ignore."""
         draft = _props(drawing).get("draft")
-        feature_id = _feature_id(drawing, drafts)
+        feature_id = _feature_id(drawing, self.drafts)
         geometry = drawing.get("geometry")
-        if isinstance(feature_id, str) and feature_id in by_id:
-            present.add(feature_id)
-            old = by_id[feature_id]
-            over = _too_big(geometry, total - sizes.get(feature_id, 0))
-            if over is not None:  # refused from the list lengths, before any shapely work
-                rejected.append(over)
-                continue
-            try:
-                cleaned = clean_shape(geometry, frame)
-            except InvalidGeometryError as err:
-                rejected.append(Notice(err.key, err.params))
-                continue
-            if cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
-                continue
-            size = int(shapely.get_num_coordinates(cleaned.geometry))
-            over = _over_budget(total - sizes.get(feature_id, 0) + size)
-            if over is not None:
-                rejected.append(over)
-                continue
-            total += size - sizes.get(feature_id, 0)
-            sizes[feature_id] = size
-            new = replace(old, geometry=cleaned.geometry)
-            features = [new if f.id == feature_id else f for f in features]
-            by_id[feature_id] = new
-            changed.append(feature_id)
-            notices.extend((feature_id, n) for n in cleaned.notices)
-            continue
-        if isinstance(feature_id, str) and not isinstance(draft, str):
-            continue  # a feature this concept no longer has (undone elsewhere): ignore
-        if len(features) >= MAX_FEATURES:
-            rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
-            continue
-        over = _too_big(geometry, total)
+        if feature_id is not None and feature_id in self.by_id:
+            self.present.add(feature_id)
+            self._reshape(feature_id, geometry)
+        elif feature_id is None or isinstance(draft, str):
+            self._add(geometry, draft)
+        # else: a feature this concept no longer has (undone elsewhere): ignore
+
+    def _cleaned(self, geometry: Any, others: int) -> CleanShape | None:
+        """The shape cleaned, or None with the refusal noted (too many vertices beside ``others``, unusable)."""
+        over = _too_big(geometry, others)
         if over is not None:  # refused from the list lengths, before any shapely work
-            rejected.append(over)
-            continue
+            self.rejected.append(over)
+            return None
         try:
-            cleaned = clean_shape(geometry, frame)
+            return clean_shape(geometry, self.frame)
         except InvalidGeometryError as err:
-            rejected.append(Notice(err.key, err.params))
-            continue
+            self.rejected.append(Notice(err.key, err.params))
+            return None
+
+    def _fits(self, cleaned: CleanShape, others: int) -> int | None:
+        """The cleaned shape's vertex count if it fits beside ``others``; None with the refusal noted."""
         size = int(shapely.get_num_coordinates(cleaned.geometry))
-        over = _over_budget(total + size)
+        over = _over_budget(others + size)
         if over is not None:
-            rejected.append(over)
-            continue
-        new_id = replace(concept, features=tuple(features)).next_feature_id()
-        total += size
-        sizes[new_id] = size
-        features.append(ConceptFeature(id=new_id, category=selected[cleaned.kind], geometry=cleaned.geometry))
-        by_id[new_id] = features[-1]
-        present.add(new_id)
-        added.append(new_id)
+            self.rejected.append(over)
+            return None
+        return size
+
+    def _reshape(self, feature_id: str, geometry: Any) -> None:
+        old = self.by_id[feature_id]
+        others = self.total - self.sizes.get(feature_id, 0)
+        cleaned = self._cleaned(geometry, others)
+        if cleaned is None or cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
+            return
+        size = self._fits(cleaned, others)
+        if size is None:
+            return
+        self.total = others + size
+        self.sizes[feature_id] = size
+        new = replace(old, geometry=cleaned.geometry)
+        self.features = [new if f.id == feature_id else f for f in self.features]
+        self.by_id[feature_id] = new
+        self.changed.append(feature_id)
+        self.notices.extend((feature_id, n) for n in cleaned.notices)
+
+    def _add(self, geometry: Any, draft: Any) -> None:
+        if len(self.features) >= MAX_FEATURES:
+            self.rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
+            return
+        cleaned = self._cleaned(geometry, self.total)
+        if cleaned is None:
+            return
+        size = self._fits(cleaned, self.total)
+        if size is None:
+            return
+        new_id = replace(self.concept, features=tuple(self.features)).next_feature_id()
+        self.total += size
+        self.sizes[new_id] = size
+        feature = ConceptFeature(id=new_id, category=self.selected[cleaned.kind], geometry=cleaned.geometry)
+        self.features.append(feature)
+        self.by_id[new_id] = feature
+        self.present.add(new_id)
+        self.added.append(new_id)
         if isinstance(draft, str):
-            drafts[draft] = new_id
-        notices.extend((new_id, n) for n in cleaned.notices)
-    deleted = [f.id for f in concept.features if f.id not in present]
-    features = [f for f in features if f.id not in deleted]
-    return DrawingOutcome(
-        concept=replace(concept, features=tuple(features)),
-        added=tuple(added),
-        changed=tuple(changed),
-        deleted=tuple(deleted),
-        notices=tuple(notices),
-        rejected=tuple(rejected),
-        drafts=drafts,
-    )
+            self.drafts[draft] = new_id
+        self.notices.extend((new_id, n) for n in cleaned.notices)
+
+    def outcome(self) -> DrawingOutcome:
+        """The concept with every drawing taken; features the map no longer holds are deleted."""
+        deleted = [f.id for f in self.concept.features if f.id not in self.present]
+        features = [f for f in self.features if f.id not in deleted]
+        return DrawingOutcome(
+            concept=replace(self.concept, features=tuple(features)),
+            added=tuple(self.added),
+            changed=tuple(self.changed),
+            deleted=tuple(deleted),
+            notices=tuple(self.notices),
+            rejected=tuple(self.rejected),
+            drafts=self.drafts,
+        )
 
 
 def _props(drawing: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from typing_extensions import override
+
 from codesign.config import settings
 from codesign.domain.concept import Concept, VersionInfo
 from codesign.domain.rounds import RoundState, state_from_json, state_to_json
@@ -47,7 +49,7 @@ __all__ = [
     "store_error",
 ]
 
-_Document = TypeVar("_Document")
+_Value = TypeVar("_Value")
 
 
 @runtime_checkable
@@ -320,12 +322,14 @@ class Store(Protocol):
         ...
 
 
-class StoreBase(ABC):
+class StoreBase(Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.
 
-    A store sets ``_now`` (the clock of save times) and writes a new session
+    A store sets ``_now`` (the clock of creation and save times) and writes a new session
     (``_insert_session``), reads a session's JSON document ``rounds`` or ``votes``
     (``_read_document``) and changes one under the session's lock (``_update_document``).
+    The methods are documented in :class:`Store`, which the stores implement (``@override``):
+    a new session is made by the rules of :func:`~codesign.domain.session.new_session`.
     """
 
     _now: Callable[[], datetime]
@@ -339,16 +343,10 @@ class StoreBase(ABC):
         """The session's JSON document ``name`` ("rounds" or "votes"), None when there is none."""
 
     @abstractmethod
-    def _update_document(
-        self,
-        session_id: str,
-        name: str,
-        change: Callable[[_Document], _Document],
-        read: Callable[[Any], _Document],
-        write: Callable[[_Document], Any],
-    ) -> _Document:
-        """Under the session's lock: read the document, apply ``change`` to ``read(document)``, store ``write(new)``."""
+    def _update_document(self, session_id: str, name: str, apply: Callable[[Any], tuple[_Value, Any]]) -> _Value:
+        """Under the session's lock: ``apply`` the document, store the new document it gives, return its value."""
 
+    @override
     def create_session(
         self,
         *,
@@ -359,28 +357,6 @@ class StoreBase(ABC):
         session_id: str | None = None,
         illustrative: bool = False,
     ) -> Session:
-        """Create a session by the rules of :func:`~codesign.domain.session.new_session` and store it.
-
-        Parameters
-        ----------
-        site
-            The site's id.
-        title
-            The session's title (stripped, 1 to 120 characters).
-        teams
-            ``(name, colour or None)`` for each team, 1 to 40 of them.
-        day
-            The workshop's date (default: today).
-        session_id
-            The id to use (default: the date and four random hex digits).
-        illustrative
-            Whether the session holds illustrative data (the demo).
-
-        Returns
-        -------
-        Session
-            The session as stored, with fresh tokens.
-        """
         session = new_session(
             site=site,
             title=title,
@@ -393,69 +369,33 @@ class StoreBase(ABC):
         self._insert_session(session)
         return session
 
+    @override
     def load_rounds(self, session_id: str) -> RoundState:
-        """The workshop's rounds and where it is in them.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Returns
-        -------
-        RoundState
-            The stored state (no rounds before the facilitator plans them).
-        """
         return _rounds(self._read_document(session_id, "rounds"))
 
+    @override
     def update_rounds(self, session_id: str, change: Callable[[RoundState], RoundState]) -> RoundState:
-        """Apply one transition to the stored round state, under the session's lock.
+        return self._update_document(session_id, "rounds", _through_json(change, _rounds, state_to_json))
 
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        change
-            Gives the new state from the current one (may raise to change nothing).
-
-        Returns
-        -------
-        RoundState
-            The new state, as stored.
-        """
-        return self._update_document(session_id, "rounds", change, _rounds, state_to_json)
-
+    @override
     def load_votes(self, session_id: str) -> Votes:
-        """The voting rules and every dot placed.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Returns
-        -------
-        Votes
-            The rules and the dots (default rules and no dots before any is set).
-        """
         return _votes(self._read_document(session_id, "votes"))
 
+    @override
     def update_votes(self, session_id: str, change: Callable[[Votes], Votes]) -> Votes:
-        """Apply one change (a dot, new rules) to the stored votes, under the session's lock.
+        return self._update_document(session_id, "votes", _through_json(change, _votes, _votes_document))
 
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        change
-            Gives the new votes from the current ones (may raise to change nothing).
 
-        Returns
-        -------
-        Votes
-            The new votes, as stored.
-        """
-        return self._update_document(session_id, "votes", change, _votes, lambda pair: votes_to_json(*pair))
+def _through_json(
+    change: Callable[[_Value], _Value], read: Callable[[Any], _Value], write: Callable[[_Value], Any]
+) -> Callable[[Any], tuple[_Value, Any]]:
+    """``change`` made to work on a stored JSON document: the new value and its new document."""
+
+    def apply(document: Any) -> tuple[_Value, Any]:
+        new = change(read(document))
+        return new, write(new)
+
+    return apply
 
 
 def _rounds(document: Any) -> RoundState:
@@ -464,6 +404,10 @@ def _rounds(document: Any) -> RoundState:
 
 def _votes(document: Any) -> Votes:
     return votes_from_json(document) if document else (VotingRules(), ())
+
+
+def _votes_document(votes: Votes) -> dict[str, Any]:
+    return votes_to_json(*votes)
 
 
 def compact_json(data: Any) -> str:

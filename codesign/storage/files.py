@@ -39,6 +39,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from typing_extensions import override
+
 from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson
 from codesign.domain.ids import check_identifier
 from codesign.domain.session import Session, Team
@@ -60,7 +62,7 @@ _SET_ASIDE_FILE = re.compile(r"^v(\d{6})\.geojson(?:\.\d+)?$")
 #: Sub-folder of ``concepts/<owner>/`` for version files that did not read back whole.
 DAMAGED_DIR = "damaged"
 
-_Document = TypeVar("_Document")
+_Value = TypeVar("_Value")
 
 
 def _damage_reason(err: BaseException) -> str:
@@ -137,19 +139,8 @@ class FileStore(StoreBase):
         with os_errors_as_store_errors():
             write_atomic(folder / "session.json", _dump(asdict(session)))
 
+    @override
     def load_session(self, session_id: str) -> Session:
-        """The session with that id, or :class:`SessionNotFound`.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Returns
-        -------
-        Session
-            As ``session.json`` holds it.
-        """
         path = self._session_dir(session_id) / "session.json"
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -158,14 +149,9 @@ class FileStore(StoreBase):
         teams = tuple(Team(**t) for t in raw.pop("teams"))
         return Session(teams=teams, **raw)
 
+    @override
     def list_sessions(self) -> list[Session]:
-        """All sessions, newest first (a folder whose ``session.json`` does not read is left out).
-
-        Returns
-        -------
-        list of Session
-            By date, then creation time, newest first.
-        """
+        # A folder whose session.json does not read is left out.
         if not self.root.is_dir():
             return []
         found = []
@@ -175,32 +161,13 @@ class FileStore(StoreBase):
                     found.append(self.load_session(child.name))
         return sorted(found, key=lambda s: (s.date, s.created_at, s.id), reverse=True)
 
+    @override
     def update_session(self, session: Session) -> None:
-        """Rewrite session metadata (title, teams) under the session lock.
-
-        Parameters
-        ----------
-        session
-            The session as it is to be stored (its id names the one to rewrite).
-        """
         with self._locked(session.id) as folder:
             self._write_session(folder, session)
 
+    @override
     def reissue_token(self, session_id: str, who: str) -> Session:
-        """Give a team or the reviewers a new link; the old one stops working.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        who
-            A team's id, or ``"reviewer"`` for the read-only link.
-
-        Returns
-        -------
-        Session
-            The session with the new token.
-        """
         with self._locked(session_id) as folder:
             session = self.load_session(session_id)
             if who == "reviewer":
@@ -223,19 +190,12 @@ class FileStore(StoreBase):
             return None  # a damaged file reads as "nothing set yet"; the next write replaces it
         return document
 
-    def _update_document(
-        self,
-        session_id: str,
-        name: str,
-        change: Callable[[_Document], _Document],
-        read: Callable[[Any], _Document],
-        write: Callable[[_Document], Any],
-    ) -> _Document:
+    def _update_document(self, session_id: str, name: str, apply: Callable[[Any], tuple[_Value, Any]]) -> _Value:
         with self._locked(session_id) as folder:
-            new = change(read(self._read_document(session_id, name)))
+            new, document = apply(self._read_document(session_id, name))
             remove_temp_files(folder)
             with os_errors_as_store_errors():
-                write_atomic(folder / f"{name}.json", _dump(write(new)))
+                write_atomic(folder / f"{name}.json", _dump(document))
             return new
 
     # ------------------------------------------------------------------ concepts
@@ -318,40 +278,16 @@ class FileStore(StoreBase):
                     break
         return found[::-1]
 
+    @override
     def latest_version(self, session_id: str, owner: str) -> int:
-        """The newest version that reads back whole.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-
-        Returns
-        -------
-        int
-            Its number, 0 when there is none yet.
-        """
+        # The newest version that reads back whole; damaged files met are set aside.
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         numbers = self._readable_numbers(session_id, owner_dir, newest_only=True)
         return numbers[-1] if numbers else 0
 
+    @override
     def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
-        """Every version that reads back whole, oldest first (each file is read once per store).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-
-        Returns
-        -------
-        list of VersionInfo
-            Number, the file's time (UTC) and size of each version.
-        """
+        # Versions that read back whole (each file is read once per store); the time is the file's.
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         result = []
         for number in self._readable_numbers(session_id, owner_dir):
@@ -361,23 +297,9 @@ class FileStore(StoreBase):
                 result.append(VersionInfo(number, saved, stat.st_size))
         return result
 
+    @override
     def load_version(self, session_id: str, owner: str, version: int) -> Concept:
-        """One stored version (a damaged one is set aside and reported as not found).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-        version
-            The version's number.
-
-        Returns
-        -------
-        Concept
-            That version (``error.version_not_found`` when there is none that reads back).
-        """
+        # A damaged file is set aside and reported as not found.
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         try:
             return self._read(owner_dir, version)
@@ -389,23 +311,9 @@ class FileStore(StoreBase):
             self._set_aside(session_id, owner_dir, version)
             raise CodesignError("error.version_not_found", version=version) from None
 
+    @override
     def load_latest(self, session_id: str, owner: str) -> Concept | None:
-        """The newest version that reads back whole.
-
-        Damaged files met on the way are set aside (see :meth:`damaged_versions`).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-
-        Returns
-        -------
-        Concept or None
-            ``None`` if there is none.
-        """
+        # The newest version that reads back whole; damaged files met on the way are set aside.
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
@@ -419,19 +327,9 @@ class FileStore(StoreBase):
                 self._set_aside(session_id, owner_dir, number)
         return None
 
+    @override
     def damaged_versions(self, session_id: str) -> list[tuple[str, str, str]]:
-        """Version files set aside as damaged, by owner and name.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Returns
-        -------
-        list of tuple
-            ``(owner, file name, reason)`` of each.
-        """
+        # The files set aside in concepts/<owner>/damaged/, by owner and name, with what is wrong.
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
@@ -447,32 +345,11 @@ class FileStore(StoreBase):
                     found.append((owner_dir.name, path.name, _why_damaged(path, int(match.group(1)))))
         return found
 
+    @override
     def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
-        """Store ``concept`` as a new version and return it with version and time set.
-
-        If another save came in since ``base_version``, :class:`SessionConflictError` carries the
-        latest version number. The new number is above every number used before, damaged files
-        included. A full or read-only disk raises :class:`StoreError` (``save.failed``) and
-        changes nothing.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-        concept
-            What to store.
-        base_version
-            The version the editor started from; ``None`` stores it on top of whatever is
-            latest (an import: "this file becomes the concept"), decided under the same lock,
-            so concurrent imports all become versions.
-
-        Returns
-        -------
-        Concept
-            The concept as stored, numbered and timed.
-        """
+        # The new number is above every number used before, damaged files included. A full or
+        # read-only disk raises StoreError (save.failed) and changes nothing. base_version=None
+        # (an import) is decided under the same lock, so concurrent imports all become versions.
         check_identifier(owner, "team")  # before the lock file is touched
         with self._locked(session_id) as folder:
             owner_dir = self._owner_dir(folder, owner)

@@ -38,6 +38,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
+from typing_extensions import override
 
 from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson
 from codesign.domain.ids import check_identifier
@@ -69,7 +70,7 @@ __all__ = ["SESSION_FIELDS", "PostgisStore", "describe_url", "url_with_schema"]
 SESSION_FIELDS = ("id", "title", "site", "date", "created_at", "teams", "illustrative", "review_token")
 APPLICATION_NAME = "tugan-qala-codesign"
 
-_Document = TypeVar("_Document")
+_Value = TypeVar("_Value")
 
 
 def describe_url(url: str) -> str:
@@ -192,64 +193,28 @@ class PostgisStore(StoreBase):
         with self._transaction() as conn:
             insert_session(conn, session)
 
+    @override
     def load_session(self, session_id: str) -> Session:
-        """The session with that id, or :class:`SessionNotFound`.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Returns
-        -------
-        Session
-            As stored, its teams in their order.
-        """
         check_identifier(session_id, "session")
         with self._connection() as conn:
             return select_session(conn, session_id)
 
+    @override
     def list_sessions(self) -> list[Session]:
-        """All sessions, newest first.
-
-        Returns
-        -------
-        list of Session
-            By date, then creation time, newest first.
-        """
         with self._connection() as conn:
             found = select_sessions(conn)
         return sorted(found, key=lambda s: (s.date, s.created_at, s.id), reverse=True)
 
+    @override
     def update_session(self, session: Session) -> None:
-        """Rewrite session metadata (title, teams) under the session's row lock.
-
-        Parameters
-        ----------
-        session
-            The session as it is to be stored (its id names the one to rewrite).
-        """
         check_identifier(session.id, "session")
         check_session_text(session)
         with self._transaction() as conn:
             lock_session(conn, session.id)
             replace_session(conn, session)
 
+    @override
     def reissue_token(self, session_id: str, who: str) -> Session:
-        """Give a team or the reviewers a new link; the old one stops working.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        who
-            A team's id, or ``"reviewer"`` for the read-only link.
-
-        Returns
-        -------
-        Session
-            The session with the new token.
-        """
         check_identifier(session_id, "session")
         with self._transaction() as conn:
             lock_session(conn, session_id)
@@ -271,57 +236,24 @@ class PostgisStore(StoreBase):
         with self._connection() as conn:
             return read_document(conn, session_id, name)
 
-    def _update_document(
-        self,
-        session_id: str,
-        name: str,
-        change: Callable[[_Document], _Document],
-        read: Callable[[Any], _Document],
-        write: Callable[[_Document], Any],
-    ) -> _Document:
+    def _update_document(self, session_id: str, name: str, apply: Callable[[Any], tuple[_Value, Any]]) -> _Value:
         check_identifier(session_id, "session")
         with self._transaction() as conn:
             lock_session(conn, session_id)
-            new = change(read(read_document(conn, session_id, name)))
-            write_document(conn, session_id, name, write(new))
+            new, document = apply(read_document(conn, session_id, name))
+            write_document(conn, session_id, name, document)
         return new
 
     # ------------------------------------------------------------------ concepts
+    @override
     def latest_version(self, session_id: str, owner: str) -> int:
-        """The newest version.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-
-        Returns
-        -------
-        int
-            Its number, 0 when there is none yet.
-        """
         check_identifier(session_id, "session")
         check_identifier(owner, "team")
         with self._connection() as conn:
             return latest_version_number(conn, session_id, owner)
 
+    @override
     def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
-        """Every version, oldest first.
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-
-        Returns
-        -------
-        list of VersionInfo
-            Number, save time (UTC) and size of the stored document of each version.
-        """
         check_identifier(session_id, "session")
         check_identifier(owner, "team")
         with self._connection() as conn:
@@ -332,23 +264,8 @@ class PostgisStore(StoreBase):
             ).fetchall()
         return [VersionInfo(version, utc_text(saved_at), size) for version, saved_at, size in rows]
 
+    @override
     def load_version(self, session_id: str, owner: str, version: int) -> Concept:
-        """One stored version (``error.version_not_found`` when there is no such version).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-        version
-            The version's number.
-
-        Returns
-        -------
-        Concept
-            That version.
-        """
         check_identifier(session_id, "session")
         check_identifier(owner, "team")
         with self._connection() as conn:
@@ -360,21 +277,8 @@ class PostgisStore(StoreBase):
             )
         return concept_from_geojson(document)
 
+    @override
     def load_latest(self, session_id: str, owner: str) -> Concept | None:
-        """The newest version (:class:`SessionNotFound` for no such session).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-
-        Returns
-        -------
-        Concept or None
-            ``None`` if there is none.
-        """
         check_identifier(session_id, "session")
         check_identifier(owner, "team")
         with self._connection() as conn:
@@ -389,46 +293,15 @@ class PostgisStore(StoreBase):
             )
         return None if document is None else concept_from_geojson(document)
 
+    @override
     def damaged_versions(self, session_id: str) -> list[tuple[str, str, str]]:
-        """Always empty: a row is written whole or not at all (:class:`SessionNotFound` for no such session).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Returns
-        -------
-        list of tuple
-            An empty list.
-        """
+        # Always empty: a row is written whole or not at all.
         self.load_session(session_id)
         return []
 
+    @override
     def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
-        """Store ``concept`` as a new version and return it with version and time set.
-
-        If another save came in since ``base_version``, :class:`SessionConflictError` carries
-        the latest version number. Nothing is stored that does not read back
-        (:func:`~codesign.domain.concept.concept_from_geojson`).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-        owner
-            A team's id, ``plan`` or ``vision``.
-        concept
-            What to store.
-        base_version
-            The version the editor started from; ``None`` stores it on top of whatever is
-            latest (an import), decided under the session's row lock.
-
-        Returns
-        -------
-        Concept
-            The concept as stored, numbered and timed.
-        """
+        # Decided under the session's row lock; nothing is stored that does not read back.
         check_identifier(session_id, "session")
         check_identifier(owner, "team")
         check_concept_text(concept)
