@@ -16,11 +16,11 @@ from codesign.domain.access import facilitator_link, join_link, team_for_token
 from codesign.domain.concept import (
     Concept,
     ConceptFeature,
-    apply_drawings,
     concept_from_geojson,
     concept_to_geojson,
     merge_concepts,
 )
+from codesign.domain.drawings import apply_drawings
 from codesign.domain.geometry import MetricFrame, clean_shape
 from codesign.domain.session import Session, Team
 from codesign.domain.site import Site, list_sites, load_site

@@ -116,7 +116,23 @@ def new_facilitator_secret() -> str:
 
 
 def secret_matches(given: str | None, secret: str) -> bool:
-    """Whether ``given`` is the facilitator's secret (constant-time)."""
+    """Whether ``given`` is the facilitator's secret (constant-time).
+
+    >>> secret_matches("0123456789abcdef", "0123456789abcdef"), secret_matches(None, "0123456789abcdef")
+    (True, False)
+
+    Parameters
+    ----------
+    given
+        What the browser brought (the link's ``key``, or what was typed); ``None`` if nothing.
+    secret
+        The facilitator's secret.
+
+    Returns
+    -------
+    bool
+        True only for the exact secret.
+    """
     return bool(given) and hmac.compare_digest(str(given).encode(), secret.encode())
 
 
@@ -124,6 +140,18 @@ def team_for_token(session: Session, token: str | None) -> Team:
     """The team whose join token this is; :class:`AccessDenied` otherwise.
 
     Every team's token is compared, so the time taken does not tell which matched.
+
+    Parameters
+    ----------
+    session
+        The session the link names.
+    token
+        The link's token (``None`` or empty is refused).
+
+    Returns
+    -------
+    Team
+        The team the token opens.
     """
     found = None
     given = (token or "").encode()
@@ -143,6 +171,16 @@ def join_code(token: str) -> str:
 
     >>> join_code("tok")
     '4YW-MQH'
+
+    Parameters
+    ----------
+    token
+        The team's join token.
+
+    Returns
+    -------
+    str
+        Six letters and digits (no 0/O, 1/I), ``XXX-XXX``.
     """
     digest = hashlib.sha256(token.encode()).digest()
     letters = "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in digest[:6])
@@ -164,6 +202,16 @@ def normalise_code(typed: str) -> bytes:
     b'ACKECX'
     >>> normalise_code("ＡＣＫ－ＥＣＸ"), normalise_code("🙂")
     (b'ACKECX', b'')
+
+    Parameters
+    ----------
+    typed
+        What was typed (only its first 100 characters are looked at).
+
+    Returns
+    -------
+    bytes
+        The letters and digits, upper case.
     """
     folded = unicodedata.normalize("NFKC", typed[:100]).upper().translate(CYRILLIC_LOOK_ALIKES)
     return "".join(ch for ch in folded if ch.isalnum()).encode("utf-8")
@@ -174,6 +222,18 @@ def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team
 
     Spaces, case, dashes and Cyrillic look-alike letters are ignored (:func:`normalise_code`);
     codes are compared as bytes in constant time, so any text typed is a plain refusal at worst.
+
+    Parameters
+    ----------
+    sessions
+        The sessions to look in.
+    code
+        The code as typed.
+
+    Returns
+    -------
+    tuple of (Session, Team)
+        The session and the team the code opens.
     """
     wanted = normalise_code(code)
     for session in sessions:
@@ -184,7 +244,20 @@ def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team
 
 
 def is_reviewer(session: Session, token: str | None) -> bool:
-    """Whether ``token`` is this session's read-only reviewer token (constant-time)."""
+    """Whether ``token`` is this session's read-only reviewer token (constant-time).
+
+    Parameters
+    ----------
+    session
+        The session the link names.
+    token
+        The link's ``r`` token, or ``None``.
+
+    Returns
+    -------
+    bool
+        False when the session has no reviewer token issued.
+    """
     return (
         bool(token)
         and bool(session.review_token)
@@ -193,15 +266,64 @@ def is_reviewer(session: Session, token: str | None) -> bool:
 
 
 def review_link(base_url: str, session_id: str, token: str) -> str:
-    """The read-only link for the architecture department (comparison, consensus, report)."""
+    """The read-only link for the architecture department (comparison, consensus, report).
+
+    >>> review_link("http://localhost:8501/", "s-1", "rev")
+    'http://localhost:8501/compare?s=s-1&r=rev'
+
+    Parameters
+    ----------
+    base_url
+        The address tablets use to reach the app.
+    session_id
+        The session's id.
+    token
+        The session's reviewer token.
+
+    Returns
+    -------
+    str
+        The link.
+    """
     return f"{base_url.rstrip('/')}/compare?{urlencode({'s': session_id, 'r': token})}"
 
 
 def facilitator_link(base_url: str, secret: str) -> str:
-    """The link that opens the facilitator's pages."""
+    """The link that opens the facilitator's pages.
+
+    >>> facilitator_link("http://localhost:8501", "0123456789abcdef")
+    'http://localhost:8501/?key=0123456789abcdef'
+
+    Parameters
+    ----------
+    base_url
+        The address the app is reached at.
+    secret
+        The facilitator's secret.
+
+    Returns
+    -------
+    str
+        The link.
+    """
     return f"{base_url.rstrip('/')}/?{urlencode({'key': secret})}"
 
 
 def join_link(base_url: str, session_id: str, token: str) -> str:
-    """The link that opens one team's sketch page."""
+    """The link that opens one team's sketch page.
+
+    Parameters
+    ----------
+    base_url
+        The address tablets use to reach the app.
+    session_id
+        The session's id.
+    token
+        The team's join token.
+
+    Returns
+    -------
+    str
+        The link (see the module's example).
+    """
     return f"{base_url.rstrip('/')}/sketch?{urlencode({'s': session_id, 't': token})}"

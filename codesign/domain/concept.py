@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import shapely
@@ -20,16 +20,11 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.geometry import (
-    MAX_SHAPE_VERTICES,
-    CleanShape,
-    MetricFrame,
     check_raw_geometry,
-    clean_shape,
     count_positions,
     to_geojson_geometry,
     two_d_geometry,
 )
-from codesign.domain.notices import Notice
 from codesign.domain.taxonomy import Kind, category, geometry_kind
 from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
 
@@ -42,9 +37,7 @@ __all__ = [
     "MAX_TITLE",
     "Concept",
     "ConceptFeature",
-    "DrawingOutcome",
     "VersionInfo",
-    "apply_drawings",
     "concept_from_geojson",
     "concept_to_geojson",
     "concept_vertices",
@@ -81,7 +74,13 @@ class ConceptFeature:
 
     @property
     def kind(self) -> Kind:
-        """zone, path or amenity, from the category."""
+        """What the feature is, from its category.
+
+        Returns
+        -------
+        Kind
+            ``zone``, ``path`` or ``amenity``.
+        """
         return category(self.category).kind
 
     def __eq__(self, other: object) -> bool:
@@ -116,19 +115,50 @@ class Concept:
     source: Mapping[str, Any] | None = None
 
     def feature(self, feature_id: str) -> ConceptFeature:
-        """The feature with that id."""
+        """The feature with that id (``error.feature_not_found`` if there is none).
+
+        Parameters
+        ----------
+        feature_id
+            The feature's id (``f1``, ``f2``, ...).
+
+        Returns
+        -------
+        ConceptFeature
+            The feature.
+        """
         for f in self.features:
             if f.id == feature_id:
                 return f
         raise CodesignError("error.feature_not_found", feature=feature_id)
 
     def next_feature_id(self) -> str:
-        """A fresh id: ``f`` and one more than the largest number in use."""
+        """A fresh id: ``f`` and one more than the largest number in use.
+
+        >>> Concept("s", "t").next_feature_id()
+        'f1'
+
+        Returns
+        -------
+        str
+            The id.
+        """
         numbers = [int(f.id[1:]) for f in self.features if _FEATURE_ID.match(f.id)]
         return f"f{max(numbers, default=0) + 1}"
 
     def same_content(self, other: Concept) -> bool:
-        """Whether two concepts hold the same design (version and time aside)."""
+        """Whether two concepts hold the same design (version and time aside).
+
+        Parameters
+        ----------
+        other
+            The concept to compare with.
+
+        Returns
+        -------
+        bool
+            True when only the version number or the save time differ.
+        """
         return replace(self, version=0, saved_at=None) == replace(other, version=0, saved_at=None)
 
 
@@ -143,7 +173,18 @@ def _text(value: Any, name: str, limit: int) -> str:
 
 
 def concept_to_geojson(concept: Concept) -> dict[str, Any]:
-    """The concept as an RFC 7946 FeatureCollection (see docs/concept-format.md)."""
+    """The concept as an RFC 7946 FeatureCollection (see docs/concept-format.md).
+
+    Parameters
+    ----------
+    concept
+        The concept.
+
+    Returns
+    -------
+    dict
+        JSON-ready: the features and a ``codesign`` member with the metadata.
+    """
     return {
         "type": "FeatureCollection",
         "codesign": {
@@ -176,7 +217,21 @@ def concept_to_geojson(concept: Concept) -> dict[str, Any]:
 
 
 def concept_from_geojson(data: Any) -> Concept:
-    """Read a concept FeatureCollection; :class:`InvalidConceptError` says what is wrong."""
+    """Read a concept FeatureCollection; :class:`InvalidConceptError` says what is wrong.
+
+    Sizes are checked before any geometry is built (:data:`MAX_FEATURES`,
+    :data:`MAX_CONCEPT_VERTICES`); every feature's id, category, kind and geometry are checked.
+
+    Parameters
+    ----------
+    data
+        Parsed JSON, as :func:`concept_to_geojson` writes it (anything else is refused).
+
+    Returns
+    -------
+    Concept
+        The concept.
+    """
     if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
         raise InvalidConceptError("concept.not_feature_collection")
     meta = data.get("codesign")
@@ -216,6 +271,16 @@ def concept_vertices(concept: Concept) -> int:
     >>> from shapely.geometry import Point
     >>> concept_vertices(Concept("s", "t", features=(ConceptFeature("f1", "bench", Point(0, 0)),)))
     1
+
+    Parameters
+    ----------
+    concept
+        The concept.
+
+    Returns
+    -------
+    int
+        The number of coordinates of all its features.
     """
     return int(sum(shapely.get_num_coordinates([f.geometry for f in concept.features])))
 
@@ -264,7 +329,22 @@ def _feature_from_geojson(raw: Any, index: int, seen: set[str]) -> ConceptFeatur
 
 
 def edit_metadata(concept: Concept, *, title: str | None = None, description: str | None = None) -> Concept:
-    """The concept with a new title and/or description (length-checked)."""
+    """The concept with a new title and/or description (length-checked).
+
+    Parameters
+    ----------
+    concept
+        The concept to change.
+    title
+        The new title (at most :data:`MAX_TITLE` characters), or ``None`` to keep it.
+    description
+        The new description (at most :data:`MAX_DESCRIPTION`), or ``None`` to keep it.
+
+    Returns
+    -------
+    Concept
+        The changed concept.
+    """
     return replace(
         concept,
         title=concept.title if title is None else _text(title, "title", MAX_TITLE),
@@ -280,7 +360,26 @@ def edit_feature(
     label: str | None = None,
     note: str | None = None,
 ) -> Concept:
-    """Change a feature's category (within its kind), label or note."""
+    """Change a feature's category (within its kind), label or note.
+
+    Parameters
+    ----------
+    concept
+        The concept to change.
+    feature_id
+        The feature's id.
+    category_id
+        The new category, of the same kind (``error.kind_change`` otherwise), or ``None``.
+    label
+        The new label, or ``None`` to keep it.
+    note
+        The new note, or ``None`` to keep it.
+
+    Returns
+    -------
+    Concept
+        The changed concept.
+    """
     old = concept.feature(feature_id)
     new = old
     if category_id is not None and category_id != old.category:
@@ -295,226 +394,25 @@ def edit_feature(
 
 
 def delete_feature(concept: Concept, feature_id: str) -> Concept:
-    """The concept without that feature."""
-    concept.feature(feature_id)
-    return replace(concept, features=tuple(f for f in concept.features if f.id != feature_id))
-
-
-# ----------------------------------------------------------------------------- drawings
-
-
-@dataclass(frozen=True)
-class DrawingOutcome:
-    """What applying the browser's drawings did: the new concept and what to tell the user.
-
-    ``notices`` pairs a feature id (or ``None``) with a :class:`Notice`; ``rejected``
-    holds notices for shapes that were not kept. ``drafts`` maps browser draft ids
-    to the feature ids they became.
-    """
-
-    concept: Concept
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    deleted: tuple[str, ...] = ()
-    notices: tuple[tuple[str | None, Notice], ...] = ()
-    rejected: tuple[Notice, ...] = ()
-    drafts: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def changed_anything(self) -> bool:
-        """Whether the concept differs from before."""
-        return bool(self.added or self.changed or self.deleted)
-
-
-def apply_drawings(
-    concept: Concept,
-    drawings: Iterable[Mapping[str, Any]],
-    frame: MetricFrame,
-    selected: Mapping[Kind, str],
-    drafts: Mapping[str, str] | None = None,
-) -> DrawingOutcome:
-    """Reconcile the map's full list of drawn features with the concept.
-
-    ``drawings`` is everything the map holds (Leaflet.draw's feature group): features
-    with ``properties.id`` are the concept's own (their geometry may have been edited),
-    features with ``properties.draft`` are new shapes (new ones take the ``selected``
-    category of their kind); concept features missing from the list were deleted on
-    the map. A draft already turned into a feature (``drafts``) is not added twice.
-
-    Shapes are validated, repaired and clipped with :func:`codesign.domain.geometry.clean_shape`;
-    ones that cannot be kept go to ``rejected`` and change nothing else. The concept's
-    vertices stay within :data:`MAX_CONCEPT_VERTICES` and its features within
-    :data:`MAX_FEATURES`.
+    """The concept without that feature.
 
     Parameters
     ----------
     concept
-        The concept as it was before the map changed.
-    drawings
-        Every feature the map holds, as GeoJSON mappings.
-    frame
-        The site's metric frame (for repair, clipping and areas).
-    selected
-        The category a new shape of each kind takes.
-    drafts
-        Browser draft ids already turned into feature ids.
+        The concept to change.
+    feature_id
+        The feature's id (``error.feature_not_found`` if there is none).
 
     Returns
     -------
-    DrawingOutcome
-        The new concept, what was added, changed and deleted, and what to tell the user.
+    Concept
+        The concept without it.
     """
-    kept = [d for d in drawings if isinstance(d, Mapping)]
-    reconciling = _Reconciliation(concept, frame, selected, dict(drafts or {}), kept)
-    for drawing in kept:
-        reconciling.take(drawing)
-    return reconciling.outcome()
+    concept.feature(feature_id)
+    return replace(concept, features=tuple(f for f in concept.features if f.id != feature_id))
 
 
-class _Reconciliation:
-    """The work of :func:`apply_drawings`: the features so far, the vertex budget, what to report."""
-
-    def __init__(
-        self,
-        concept: Concept,
-        frame: MetricFrame,
-        selected: Mapping[Kind, str],
-        drafts: dict[str, str],
-        drawings: list[Mapping[str, Any]],
-    ) -> None:
-        self.concept = concept
-        self.frame = frame
-        self.selected = selected
-        self.drafts = drafts
-        self.by_id = {f.id: f for f in concept.features}
-        self.features = list(concept.features)
-        self.present: set[str] = set()
-        self.added: list[str] = []
-        self.changed: list[str] = []
-        self.notices: list[tuple[str | None, Notice]] = []
-        self.rejected: list[Notice] = []
-        # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
-        staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in self.by_id}
-        self.sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
-        self.total = sum(self.sizes.values())
-
-    def take(self, drawing: Mapping[str, Any]) -> None:
-        """One drawing of the map: an edit of a feature, a new shape, or one to ignore."""
-        draft = _props(drawing).get("draft")
-        feature_id = _feature_id(drawing, self.drafts)
-        geometry = drawing.get("geometry")
-        if feature_id is not None and feature_id in self.by_id:
-            self.present.add(feature_id)
-            self._reshape(feature_id, geometry)
-        elif feature_id is None or isinstance(draft, str):
-            self._add(geometry, draft)
-        # else: a feature this concept no longer has (undone elsewhere): ignore
-
-    def _cleaned(self, geometry: Any, others: int) -> CleanShape | None:
-        """The shape cleaned, or None with the refusal noted (too many vertices beside ``others``, unusable)."""
-        over = _too_big(geometry, others)
-        if over is not None:  # refused from the list lengths, before any shapely work
-            self.rejected.append(over)
-            return None
-        try:
-            return clean_shape(geometry, self.frame)
-        except InvalidGeometryError as err:
-            self.rejected.append(Notice(err.key, err.params))
-            return None
-
-    def _fits(self, cleaned: CleanShape, others: int) -> int | None:
-        """The cleaned shape's vertex count if it fits beside ``others``; None with the refusal noted."""
-        size = int(shapely.get_num_coordinates(cleaned.geometry))
-        over = _over_budget(others + size)
-        if over is not None:
-            self.rejected.append(over)
-            return None
-        return size
-
-    def _reshape(self, feature_id: str, geometry: Any) -> None:
-        old = self.by_id[feature_id]
-        others = self.total - self.sizes.get(feature_id, 0)
-        cleaned = self._cleaned(geometry, others)
-        if cleaned is None or cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
-            return
-        size = self._fits(cleaned, others)
-        if size is None:
-            return
-        self.total = others + size
-        self.sizes[feature_id] = size
-        new = replace(old, geometry=cleaned.geometry)
-        self.features = [new if f.id == feature_id else f for f in self.features]
-        self.by_id[feature_id] = new
-        self.changed.append(feature_id)
-        self.notices.extend((feature_id, n) for n in cleaned.notices)
-
-    def _add(self, geometry: Any, draft: Any) -> None:
-        if len(self.features) >= MAX_FEATURES:
-            self.rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
-            return
-        cleaned = self._cleaned(geometry, self.total)
-        if cleaned is None:
-            return
-        size = self._fits(cleaned, self.total)
-        if size is None:
-            return
-        new_id = replace(self.concept, features=tuple(self.features)).next_feature_id()
-        self.total += size
-        self.sizes[new_id] = size
-        feature = ConceptFeature(id=new_id, category=self.selected[cleaned.kind], geometry=cleaned.geometry)
-        self.features.append(feature)
-        self.by_id[new_id] = feature
-        self.present.add(new_id)
-        self.added.append(new_id)
-        if isinstance(draft, str):
-            self.drafts[draft] = new_id
-        self.notices.extend((new_id, n) for n in cleaned.notices)
-
-    def outcome(self) -> DrawingOutcome:
-        """The concept with every drawing taken; features the map no longer holds are deleted."""
-        deleted = [f.id for f in self.concept.features if f.id not in self.present]
-        features = [f for f in self.features if f.id not in deleted]
-        return DrawingOutcome(
-            concept=replace(self.concept, features=tuple(features)),
-            added=tuple(self.added),
-            changed=tuple(self.changed),
-            deleted=tuple(deleted),
-            notices=tuple(self.notices),
-            rejected=tuple(self.rejected),
-            drafts=self.drafts,
-        )
-
-
-def _props(drawing: Mapping[str, Any]) -> Mapping[str, Any]:
-    props = drawing.get("properties")
-    return props if isinstance(props, Mapping) else {}
-
-
-def _feature_id(drawing: Mapping[str, Any], drafts: Mapping[str, str]) -> str | None:
-    """The concept feature a drawing is (its ``id``, or the feature its ``draft`` became)."""
-    props = _props(drawing)
-    feature_id, draft = props.get("id"), props.get("draft")
-    if not isinstance(feature_id, str) and isinstance(draft, str) and draft in drafts:
-        feature_id = drafts[draft]
-    return feature_id if isinstance(feature_id, str) else None
-
-
-def _too_big(geometry: Any, others: int) -> Notice | None:
-    """The refusal for a raw shape too big by itself, or beside ``others`` vertices; None if it fits."""
-    vertices = count_positions(geometry)
-    if vertices > MAX_SHAPE_VERTICES:
-        return Notice("geometry.too_many_vertices", {"count": vertices, "limit": MAX_SHAPE_VERTICES})
-    return _over_budget(others + vertices)
-
-
-def _over_budget(vertices: int) -> Notice | None:
-    """The refusal for a concept that would have ``vertices`` in all, or None if that fits."""
-    if vertices <= MAX_CONCEPT_VERTICES:
-        return None
-    return Notice("concept.too_many_vertices", {"count": vertices, "limit": MAX_CONCEPT_VERTICES})
-
-
-# ----------------------------------------------------------------------------- figures
+# ----------------------------------------------------------------------------- merging
 
 
 def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Concept, int]:
@@ -522,8 +420,21 @@ def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Conce
 
     Features added in ``mine`` get fresh ids in the result; features deleted in
     ``mine`` are removed; features changed in ``mine`` replace ``theirs`` unless
-    ``theirs`` changed them too (then ``theirs`` wins). Returns the merged concept and
-    how many of my changes lost to theirs.
+    ``theirs`` changed them too (then ``theirs`` wins).
+
+    Parameters
+    ----------
+    base
+        The version both started from.
+    mine
+        My version (not stored: a save was refused as stale).
+    theirs
+        The version stored since.
+
+    Returns
+    -------
+    tuple of (Concept, int)
+        The merged concept, and how many of my changes lost to theirs.
     """
     base_by_id = {f.id: f for f in base.features}
     mine_by_id = {f.id: f for f in mine.features}

@@ -26,7 +26,18 @@ DEMO_TEAMS = ("Жасыл аула", "Семьи Аксу")
 
 
 def ensure_demo_session(store: Store) -> Session:
-    """Create the demo session with two teams' concepts and the plan, unless it exists."""
+    """Create the demo session with two teams' concepts and the plan, unless it exists.
+
+    Parameters
+    ----------
+    store
+        Where to create it.
+
+    Returns
+    -------
+    Session
+        The demo session (``aksu-demo``), as found or as created.
+    """
     try:
         return store.load_session(DEMO_SESSION_ID)
     except SessionNotFound:

@@ -60,7 +60,13 @@ class CopiedSession:
     damaged_skipped: int = 0
 
     def summary(self) -> str:
-        """One line for the terminal."""
+        """One line for the terminal.
+
+        Returns
+        -------
+        str
+            The session, its versions per owner, rounds, votes and damaged versions left behind.
+        """
         counts = ", ".join(f"{owner} {n}" for owner, n in self.versions.items()) or "none"
         extra = [what for what, copied in (("rounds", self.rounds), ("votes", self.votes)) if copied]
         line = f"{self.session_id} ({self.title}): versions {counts}"
@@ -72,7 +78,18 @@ class CopiedSession:
 
 
 def open_location(location: str) -> Store:
-    """The store at ``location``: a PostgreSQL URL or a sessions folder."""
+    """The store at ``location``: a PostgreSQL URL or a sessions folder.
+
+    Parameters
+    ----------
+    location
+        ``postgresql://...`` or a folder.
+
+    Returns
+    -------
+    Store
+        The PostGIS store or the file store there.
+    """
     if is_database_url(location):
         from codesign.storage.postgis import PostgisStore
 
@@ -81,12 +98,40 @@ def open_location(location: str) -> Store:
 
 
 def session_owners(session: Session) -> list[str]:
-    """Everyone who may have concepts in a session: its teams, the plan and the joint vision."""
+    """Everyone who may have concepts in a session: its teams, the plan and the joint vision.
+
+    Parameters
+    ----------
+    session
+        The session.
+
+    Returns
+    -------
+    list of str
+        The teams' ids, then ``plan`` and ``vision``.
+    """
     return [team.id for team in session.teams] + [PLAN_OWNER, VISION_OWNER]
 
 
 def copy_sessions(source: Store, target: Store, session_ids: Sequence[str] = ()) -> list[CopiedSession]:
-    """Copy the given sessions (default: all), oldest first; returns what was copied of each."""
+    """Copy the given sessions (default: all), oldest first.
+
+    A session already in the target is refused (``session.exists``) before anything is copied.
+
+    Parameters
+    ----------
+    source
+        The store to copy from.
+    target
+        The store to copy into (a file store or the PostGIS store).
+    session_ids
+        The sessions to copy; empty for all.
+
+    Returns
+    -------
+    list of CopiedSession
+        What was copied of each session.
+    """
     sessions = [source.load_session(i) for i in session_ids] if session_ids else source.list_sessions()[::-1]
     present = {s.id for s in target.list_sessions()}
     for session in sessions:

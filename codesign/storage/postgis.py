@@ -78,6 +78,16 @@ def describe_url(url: str) -> str:
 
     >>> describe_url("postgresql://ann:secret@db.local:5433/codesign")
     'database codesign on db.local:5433'
+
+    Parameters
+    ----------
+    url
+        A PostgreSQL URL.
+
+    Returns
+    -------
+    str
+        ``database <name> on <host>:<port>``.
     """
     try:
         params = conninfo_to_dict(url)
@@ -95,6 +105,18 @@ def url_with_schema(url: str, schema: str) -> str:
 
     >>> url_with_schema("postgresql://u@h:5/db", "forum_2026")
     'postgresql://u@h:5/db?options=-csearch_path%3Dforum_2026%2Cpublic'
+
+    Parameters
+    ----------
+    url
+        A PostgreSQL URL (its other options are kept).
+    schema
+        The schema's name.
+
+    Returns
+    -------
+    str
+        The URL with the ``search_path`` option.
     """
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query))
