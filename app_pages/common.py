@@ -16,13 +16,14 @@ import streamlit as st
 
 from codesign.analysis.consensus import Consensus, build_consensus
 from codesign.config import settings
-from codesign.domain.access import facilitator_link, facilitator_secret, is_reviewer
+from codesign.domain.access import facilitator_link, is_reviewer
 from codesign.domain.session import PLAN_OWNER, Session
 from codesign.domain.site import Site, load_site
 from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.render.folium_maps import context_geojson
 from codesign.services.gate import WriteGate, Writer, WriteRefused
+from codesign.services.secret import facilitator_secret
 from codesign.storage.base import Store, open_store
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}

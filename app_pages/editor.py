@@ -39,12 +39,12 @@ from codesign.domain.concept import (
     MAX_NOTE,
     MAX_TITLE,
     Concept,
-    apply_drawings,
     delete_feature,
     edit_feature,
     edit_metadata,
     merge_concepts,
 )
+from codesign.domain.drawings import apply_drawings
 from codesign.domain.rounds import editing_open, voting_open
 from codesign.domain.session import Session
 from codesign.domain.taxonomy import KINDS, categories, category

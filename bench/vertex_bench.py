@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from codesign.domain.concept import MAX_CONCEPT_VERTICES, Concept, apply_drawings, concept_from_geojson  # noqa: E402
+from codesign.domain.concept import MAX_CONCEPT_VERTICES, Concept, concept_from_geojson  # noqa: E402
+from codesign.domain.drawings import apply_drawings  # noqa: E402
 from codesign.domain.geometry import MAX_SHAPE_VERTICES  # noqa: E402
 from codesign.domain.site import load_site  # noqa: E402
 from codesign.errors import InvalidConceptError  # noqa: E402

@@ -12,15 +12,15 @@ import codesign.gdal_env  # noqa: F401 - first, before anything can import pyogr
 
 # isort: split
 from codesign.analysis.figures import concept_figures, zone_overlaps
-from codesign.domain.access import facilitator_link, facilitator_secret, join_link, team_for_token
+from codesign.domain.access import facilitator_link, join_link, team_for_token
 from codesign.domain.concept import (
     Concept,
     ConceptFeature,
-    apply_drawings,
     concept_from_geojson,
     concept_to_geojson,
     merge_concepts,
 )
+from codesign.domain.drawings import apply_drawings
 from codesign.domain.geometry import MetricFrame, clean_shape
 from codesign.domain.session import Session, Team
 from codesign.domain.site import Site, list_sites, load_site
@@ -50,6 +50,7 @@ from codesign.io import (
     suggest_category,
     suggest_mapping,
 )
+from codesign.services.secret import facilitator_secret
 from codesign.storage.files import FileStore
 
 __all__ = [

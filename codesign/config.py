@@ -8,7 +8,7 @@ variable                                meaning (default)
 ``CODESIGN_BASE_URL``                   the address tablets use to reach the app
                                         (``http://localhost:8501``)
 ``CODESIGN_FACILITATOR_SECRET``         the facilitator's secret (else secrets.toml or a
-                                        generated one, see :mod:`codesign.domain.access`)
+                                        generated one, see :mod:`codesign.services.secret`)
 ``CODESIGN_PARKS_DIR``                  the sites folder (``data/parks`` of the checkout)
 ======================================  ==================================================
 
@@ -91,7 +91,13 @@ class Settings:
 
     @property
     def uses_database(self) -> bool:
-        """Whether the sessions live in a PostGIS database rather than the sessions folder."""
+        """Whether the sessions live in a PostGIS database rather than the sessions folder.
+
+        Returns
+        -------
+        bool
+            True when a database URL is set.
+        """
         return bool(self.database_url)
 
 

@@ -28,7 +28,15 @@ __all__ = [
 
 
 class CodesignError(Exception):
-    """Base class: a problem the user can understand and fix."""
+    """Base class: a problem the user can understand and fix.
+
+    Parameters
+    ----------
+    key
+        The message key (default: the class's ``key``).
+    **params
+        The message's parameters, kept in ``params``.
+    """
 
     key = "error.generic"
 

@@ -50,13 +50,7 @@ from codesign.analysis.consensus import (
 )
 from codesign.cli.serve import streamlit_command
 from codesign.config import BASE_URL_VARIABLE, settings
-from codesign.domain.access import (
-    default_secrets_files,
-    facilitator_link,
-    facilitator_secret,
-    join_link,
-    secret_from_toml_files,
-)
+from codesign.domain.access import facilitator_link, join_link
 from codesign.domain.concept import Concept
 from codesign.domain.notices import Notice
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
@@ -65,6 +59,7 @@ from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError, ImportFormatError, SessionConflictError
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.services.demo import ensure_demo_session
+from codesign.services.secret import default_secrets_files, facilitator_secret, secret_from_toml_files
 from codesign.storage.base import Store, open_store
 
 if TYPE_CHECKING:

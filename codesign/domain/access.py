@@ -1,6 +1,8 @@
-"""Who may do what: the facilitator's secret and the teams' join tokens.
+"""Who may do what: the rules of the facilitator's secret and the teams' join tokens.
 
-Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
+Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`). Where the
+secret is kept (the environment, ``secrets.toml``, the generated file in the sessions folder) is
+:mod:`codesign.services.secret`'s business; the rules it follows are here.
 
 >>> from codesign.domain.session import Session, Team
 >>> s = Session("s-1", "T", "aksu-city-square", "2026-12-01", "", (Team("team-1", "A", "#4477AA", "tok"),))
@@ -12,137 +14,125 @@ Tokens and secrets are compared in constant time (:func:`hmac.compare_digest`).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import hmac
-import os
 import re
 import secrets
-import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from codesign.config import SECRET_VARIABLE
 from codesign.domain.session import Session, Team
 from codesign.errors import AccessDenied, ConfigurationError
-from codesign.storage.files import _write_atomic
 
 __all__ = [
     "MIN_SECRET_LENGTH",
-    "default_secrets_files",
+    "configured_secret",
     "facilitator_link",
-    "facilitator_secret",
-    "is_facilitator",
     "is_reviewer",
+    "is_usable_stored_secret",
     "join_code",
     "join_link",
+    "new_facilitator_secret",
     "normalise_code",
     "review_link",
-    "secret_from_toml_files",
+    "secret_matches",
     "team_for_code",
     "team_for_token",
 ]
 
-_SECRET_FILE = ".facilitator_secret"
 #: The shortest facilitator secret accepted from the environment or ``secrets.toml``.
 MIN_SECRET_LENGTH = 16
 #: What the secret file must hold to be used (printable ASCII, no spaces, long enough); else replaced.
 _SECRET_IN_FILE = re.compile(rf"[!-~]{{{MIN_SECRET_LENGTH},512}}")
 
 
-def facilitator_secret(
-    sessions_dir: str | os.PathLike[str],
-    env: Mapping[str, str] | None = None,
-    configured: str | None = None,
-) -> tuple[str, bool]:
-    """The facilitator's secret and whether it was generated just now.
+def configured_secret(candidates: Iterable[tuple[str, str | None]]) -> str | None:
+    """The first secret set among ``(source, value)`` pairs, stripped; too short is refused, not used.
 
-    Order: the ``CODESIGN_FACILITATOR_SECRET`` environment variable, then ``configured``
-    (``facilitator_secret`` in ``.streamlit/secrets.toml``), then ``<sessions>/.facilitator_secret``,
-    which is created (mode 600) with a fresh random secret on first start. A configured secret
-    shorter than :data:`MIN_SECRET_LENGTH` characters raises :class:`ConfigurationError`
-    (``error.secret_too_short``) instead of being used.
+    >>> configured_secret([("CODESIGN_FACILITATOR_SECRET", "  "), ("secrets.toml", " 0123456789abcdef ")])
+    '0123456789abcdef'
+    >>> configured_secret([("secrets.toml", None)]) is None
+    True
 
-    The file is written whole or not at all (temp file, fsync, rename), under a lock on the
-    sessions folder, so two processes starting at once agree on one secret. A file left empty or
-    damaged (a crash before this was so, a zeroed block, a stray edit) is replaced by a new secret.
+    Parameters
+    ----------
+    candidates
+        ``(source, value)`` in order of precedence; a value that is ``None`` or blank is not set.
+
+    Returns
+    -------
+    str or None
+        The secret, or ``None`` when no source sets one.
+
+    Raises
+    ------
+    ConfigurationError
+        ``error.secret_too_short``, naming the source, for a secret shorter than
+        :data:`MIN_SECRET_LENGTH` characters.
     """
-    env = os.environ if env is None else env
-    for source, candidate in ((SECRET_VARIABLE, env.get(SECRET_VARIABLE)), ("secrets.toml", configured)):
+    for source, candidate in candidates:
         if candidate and candidate.strip():
             secret = candidate.strip()
             if len(secret) < MIN_SECRET_LENGTH:
                 raise ConfigurationError(
                     "error.secret_too_short", source=source, length=len(secret), minimum=MIN_SECRET_LENGTH
                 )
-            return secret, False
-    folder = Path(sessions_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / _SECRET_FILE
-    with _folder_locked(folder):
-        existing = _read_secret_file(path)
-        if existing is not None:
-            return existing, False
-        secret = secrets.token_urlsafe(18)
-        _write_atomic(path, (secret + "\n").encode("ascii"))  # mkstemp makes it mode 600
-    return secret, True
+            return secret
+    return None
 
 
-@contextlib.contextmanager
-def _folder_locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on a folder (flock on its descriptor), for read-or-create of a file in it."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+def is_usable_stored_secret(text: str) -> bool:
+    """Whether a stored secret may be used: 16 to 512 printable ASCII characters, no spaces.
 
+    >>> is_usable_stored_secret("0123456789abcdef"), is_usable_stored_secret(""), is_usable_stored_secret("a b" * 9)
+    (True, False, False)
 
-def _read_secret_file(path: Path) -> str | None:
-    """The secret in the file, or None when there is no file or it does not hold a usable secret."""
-    try:
-        text = path.read_bytes().decode("ascii").strip()
-    except FileNotFoundError:
-        return None
-    except UnicodeDecodeError:
-        return None  # garbage: replaced
-    return text if _SECRET_IN_FILE.fullmatch(text) else None
+    Parameters
+    ----------
+    text
+        What the secret file holds, stripped.
 
-
-def secret_from_toml_files(paths: Iterable[str | os.PathLike[str]]) -> str | None:
-    """``facilitator_secret`` from Streamlit's ``secrets.toml`` files, the last file that sets it winning.
-
-    Streamlit reads ``~/.streamlit/secrets.toml`` then ``./.streamlit/secrets.toml``
-    (see :func:`default_secrets_files`); the command line reads the same files, so the link it
-    prints opens the app it starts. A file that is not valid TOML raises
-    :class:`ConfigurationError` (``error.secrets_toml``).
+    Returns
+    -------
+    bool
+        False for an empty or damaged file (to be replaced by a new secret).
     """
-    found = None
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                data = tomllib.load(handle)
-        except FileNotFoundError:
-            continue
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ConfigurationError("error.secrets_toml", file=str(path), reason=str(err)) from None
-        value = data.get("facilitator_secret")
-        if value is not None:
-            found = str(value)
-    return found
+    return _SECRET_IN_FILE.fullmatch(text) is not None
 
 
-def default_secrets_files(cwd: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Where Streamlit looks for ``secrets.toml``: the home folder's, then the working folder's."""
-    return [Path.home() / ".streamlit" / "secrets.toml", Path(cwd or os.getcwd()) / ".streamlit" / "secrets.toml"]
+def new_facilitator_secret() -> str:
+    """A fresh random facilitator secret (18 random bytes, URL-safe: 24 characters).
+
+    >>> len(new_facilitator_secret()), is_usable_stored_secret(new_facilitator_secret())
+    (24, True)
+
+    Returns
+    -------
+    str
+        The secret.
+    """
+    return secrets.token_urlsafe(18)
 
 
-def is_facilitator(given: str | None, secret: str) -> bool:
-    """Whether ``given`` is the facilitator's secret (constant-time)."""
+def secret_matches(given: str | None, secret: str) -> bool:
+    """Whether ``given`` is the facilitator's secret (constant-time).
+
+    >>> secret_matches("0123456789abcdef", "0123456789abcdef"), secret_matches(None, "0123456789abcdef")
+    (True, False)
+
+    Parameters
+    ----------
+    given
+        What the browser brought (the link's ``key``, or what was typed); ``None`` if nothing.
+    secret
+        The facilitator's secret.
+
+    Returns
+    -------
+    bool
+        True only for the exact secret.
+    """
     return bool(given) and hmac.compare_digest(str(given).encode(), secret.encode())
 
 
@@ -150,6 +140,18 @@ def team_for_token(session: Session, token: str | None) -> Team:
     """The team whose join token this is; :class:`AccessDenied` otherwise.
 
     Every team's token is compared, so the time taken does not tell which matched.
+
+    Parameters
+    ----------
+    session
+        The session the link names.
+    token
+        The link's token (``None`` or empty is refused).
+
+    Returns
+    -------
+    Team
+        The team the token opens.
     """
     found = None
     given = (token or "").encode()
@@ -169,6 +171,16 @@ def join_code(token: str) -> str:
 
     >>> join_code("tok")
     '4YW-MQH'
+
+    Parameters
+    ----------
+    token
+        The team's join token.
+
+    Returns
+    -------
+    str
+        Six letters and digits (no 0/O, 1/I), ``XXX-XXX``.
     """
     digest = hashlib.sha256(token.encode()).digest()
     letters = "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in digest[:6])
@@ -190,6 +202,16 @@ def normalise_code(typed: str) -> bytes:
     b'ACKECX'
     >>> normalise_code("ＡＣＫ－ＥＣＸ"), normalise_code("🙂")
     (b'ACKECX', b'')
+
+    Parameters
+    ----------
+    typed
+        What was typed (only its first 100 characters are looked at).
+
+    Returns
+    -------
+    bytes
+        The letters and digits, upper case.
     """
     folded = unicodedata.normalize("NFKC", typed[:100]).upper().translate(CYRILLIC_LOOK_ALIKES)
     return "".join(ch for ch in folded if ch.isalnum()).encode("utf-8")
@@ -200,6 +222,18 @@ def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team
 
     Spaces, case, dashes and Cyrillic look-alike letters are ignored (:func:`normalise_code`);
     codes are compared as bytes in constant time, so any text typed is a plain refusal at worst.
+
+    Parameters
+    ----------
+    sessions
+        The sessions to look in.
+    code
+        The code as typed.
+
+    Returns
+    -------
+    tuple of (Session, Team)
+        The session and the team the code opens.
     """
     wanted = normalise_code(code)
     for session in sessions:
@@ -210,7 +244,20 @@ def team_for_code(sessions: Iterable[Session], code: str) -> tuple[Session, Team
 
 
 def is_reviewer(session: Session, token: str | None) -> bool:
-    """Whether ``token`` is this session's read-only reviewer token (constant-time)."""
+    """Whether ``token`` is this session's read-only reviewer token (constant-time).
+
+    Parameters
+    ----------
+    session
+        The session the link names.
+    token
+        The link's ``r`` token, or ``None``.
+
+    Returns
+    -------
+    bool
+        False when the session has no reviewer token issued.
+    """
     return (
         bool(token)
         and bool(session.review_token)
@@ -219,15 +266,64 @@ def is_reviewer(session: Session, token: str | None) -> bool:
 
 
 def review_link(base_url: str, session_id: str, token: str) -> str:
-    """The read-only link for the architecture department (comparison, consensus, report)."""
+    """The read-only link for the architecture department (comparison, consensus, report).
+
+    >>> review_link("http://localhost:8501/", "s-1", "rev")
+    'http://localhost:8501/compare?s=s-1&r=rev'
+
+    Parameters
+    ----------
+    base_url
+        The address tablets use to reach the app.
+    session_id
+        The session's id.
+    token
+        The session's reviewer token.
+
+    Returns
+    -------
+    str
+        The link.
+    """
     return f"{base_url.rstrip('/')}/compare?{urlencode({'s': session_id, 'r': token})}"
 
 
 def facilitator_link(base_url: str, secret: str) -> str:
-    """The link that opens the facilitator's pages."""
+    """The link that opens the facilitator's pages.
+
+    >>> facilitator_link("http://localhost:8501", "0123456789abcdef")
+    'http://localhost:8501/?key=0123456789abcdef'
+
+    Parameters
+    ----------
+    base_url
+        The address the app is reached at.
+    secret
+        The facilitator's secret.
+
+    Returns
+    -------
+    str
+        The link.
+    """
     return f"{base_url.rstrip('/')}/?{urlencode({'key': secret})}"
 
 
 def join_link(base_url: str, session_id: str, token: str) -> str:
-    """The link that opens one team's sketch page."""
+    """The link that opens one team's sketch page.
+
+    Parameters
+    ----------
+    base_url
+        The address tablets use to reach the app.
+    session_id
+        The session's id.
+    token
+        The team's join token.
+
+    Returns
+    -------
+    str
+        The link (see the module's example).
+    """
     return f"{base_url.rstrip('/')}/sketch?{urlencode({'s': session_id, 't': token})}"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import shapely
@@ -20,15 +20,11 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.geometry import (
-    MAX_SHAPE_VERTICES,
-    MetricFrame,
     check_raw_geometry,
-    clean_shape,
     count_positions,
     to_geojson_geometry,
     two_d_geometry,
 )
-from codesign.domain.notices import Notice
 from codesign.domain.taxonomy import Kind, category, geometry_kind
 from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
 
@@ -41,9 +37,7 @@ __all__ = [
     "MAX_TITLE",
     "Concept",
     "ConceptFeature",
-    "DrawingOutcome",
     "VersionInfo",
-    "apply_drawings",
     "concept_from_geojson",
     "concept_to_geojson",
     "concept_vertices",
@@ -80,18 +74,25 @@ class ConceptFeature:
 
     @property
     def kind(self) -> Kind:
-        """zone, path or amenity, from the category."""
+        """What the feature is, from its category.
+
+        Returns
+        -------
+        Kind
+            ``zone``, ``path`` or ``amenity``.
+        """
         return category(self.category).kind
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ConceptFeature):
             return NotImplemented
-        return (self.id, self.category, self.label, self.note) == (
+        same_text = (self.id, self.category, self.label, self.note) == (
             other.id,
             other.category,
             other.label,
             other.note,
-        ) and shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9)
+        )
+        return same_text and bool(shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9))
 
     def __hash__(self) -> int:
         return hash((self.id, self.category))
@@ -114,19 +115,50 @@ class Concept:
     source: Mapping[str, Any] | None = None
 
     def feature(self, feature_id: str) -> ConceptFeature:
-        """The feature with that id."""
+        """The feature with that id (``error.feature_not_found`` if there is none).
+
+        Parameters
+        ----------
+        feature_id
+            The feature's id (``f1``, ``f2``, ...).
+
+        Returns
+        -------
+        ConceptFeature
+            The feature.
+        """
         for f in self.features:
             if f.id == feature_id:
                 return f
         raise CodesignError("error.feature_not_found", feature=feature_id)
 
     def next_feature_id(self) -> str:
-        """A fresh id: ``f`` and one more than the largest number in use."""
+        """A fresh id: ``f`` and one more than the largest number in use.
+
+        >>> Concept("s", "t").next_feature_id()
+        'f1'
+
+        Returns
+        -------
+        str
+            The id.
+        """
         numbers = [int(f.id[1:]) for f in self.features if _FEATURE_ID.match(f.id)]
         return f"f{max(numbers, default=0) + 1}"
 
     def same_content(self, other: Concept) -> bool:
-        """Whether two concepts hold the same design (version and time aside)."""
+        """Whether two concepts hold the same design (version and time aside).
+
+        Parameters
+        ----------
+        other
+            The concept to compare with.
+
+        Returns
+        -------
+        bool
+            True when only the version number or the save time differ.
+        """
         return replace(self, version=0, saved_at=None) == replace(other, version=0, saved_at=None)
 
 
@@ -141,7 +173,18 @@ def _text(value: Any, name: str, limit: int) -> str:
 
 
 def concept_to_geojson(concept: Concept) -> dict[str, Any]:
-    """The concept as an RFC 7946 FeatureCollection (see docs/concept-format.md)."""
+    """The concept as an RFC 7946 FeatureCollection (see docs/concept-format.md).
+
+    Parameters
+    ----------
+    concept
+        The concept.
+
+    Returns
+    -------
+    dict
+        JSON-ready: the features and a ``codesign`` member with the metadata.
+    """
     return {
         "type": "FeatureCollection",
         "codesign": {
@@ -174,7 +217,21 @@ def concept_to_geojson(concept: Concept) -> dict[str, Any]:
 
 
 def concept_from_geojson(data: Any) -> Concept:
-    """Read a concept FeatureCollection; :class:`InvalidConceptError` says what is wrong."""
+    """Read a concept FeatureCollection; :class:`InvalidConceptError` says what is wrong.
+
+    Sizes are checked before any geometry is built (:data:`MAX_FEATURES`,
+    :data:`MAX_CONCEPT_VERTICES`); every feature's id, category, kind and geometry are checked.
+
+    Parameters
+    ----------
+    data
+        Parsed JSON, as :func:`concept_to_geojson` writes it (anything else is refused).
+
+    Returns
+    -------
+    Concept
+        The concept.
+    """
     if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
         raise InvalidConceptError("concept.not_feature_collection")
     meta = data.get("codesign")
@@ -214,6 +271,16 @@ def concept_vertices(concept: Concept) -> int:
     >>> from shapely.geometry import Point
     >>> concept_vertices(Concept("s", "t", features=(ConceptFeature("f1", "bench", Point(0, 0)),)))
     1
+
+    Parameters
+    ----------
+    concept
+        The concept.
+
+    Returns
+    -------
+    int
+        The number of coordinates of all its features.
     """
     return int(sum(shapely.get_num_coordinates([f.geometry for f in concept.features])))
 
@@ -262,7 +329,22 @@ def _feature_from_geojson(raw: Any, index: int, seen: set[str]) -> ConceptFeatur
 
 
 def edit_metadata(concept: Concept, *, title: str | None = None, description: str | None = None) -> Concept:
-    """The concept with a new title and/or description (length-checked)."""
+    """The concept with a new title and/or description (length-checked).
+
+    Parameters
+    ----------
+    concept
+        The concept to change.
+    title
+        The new title (at most :data:`MAX_TITLE` characters), or ``None`` to keep it.
+    description
+        The new description (at most :data:`MAX_DESCRIPTION`), or ``None`` to keep it.
+
+    Returns
+    -------
+    Concept
+        The changed concept.
+    """
     return replace(
         concept,
         title=concept.title if title is None else _text(title, "title", MAX_TITLE),
@@ -278,7 +360,26 @@ def edit_feature(
     label: str | None = None,
     note: str | None = None,
 ) -> Concept:
-    """Change a feature's category (within its kind), label or note."""
+    """Change a feature's category (within its kind), label or note.
+
+    Parameters
+    ----------
+    concept
+        The concept to change.
+    feature_id
+        The feature's id.
+    category_id
+        The new category, of the same kind (``error.kind_change`` otherwise), or ``None``.
+    label
+        The new label, or ``None`` to keep it.
+    note
+        The new note, or ``None`` to keep it.
+
+    Returns
+    -------
+    Concept
+        The changed concept.
+    """
     old = concept.feature(feature_id)
     new = old
     if category_id is not None and category_id != old.category:
@@ -293,171 +394,25 @@ def edit_feature(
 
 
 def delete_feature(concept: Concept, feature_id: str) -> Concept:
-    """The concept without that feature."""
+    """The concept without that feature.
+
+    Parameters
+    ----------
+    concept
+        The concept to change.
+    feature_id
+        The feature's id (``error.feature_not_found`` if there is none).
+
+    Returns
+    -------
+    Concept
+        The concept without it.
+    """
     concept.feature(feature_id)
     return replace(concept, features=tuple(f for f in concept.features if f.id != feature_id))
 
 
-# ----------------------------------------------------------------------------- drawings
-
-
-@dataclass(frozen=True)
-class DrawingOutcome:
-    """What applying the browser's drawings did: the new concept and what to tell the user.
-
-    ``notices`` pairs a feature id (or ``None``) with a :class:`Notice`; ``rejected``
-    holds notices for shapes that were not kept. ``drafts`` maps browser draft ids
-    to the feature ids they became.
-    """
-
-    concept: Concept
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    deleted: tuple[str, ...] = ()
-    notices: tuple[tuple[str | None, Notice], ...] = ()
-    rejected: tuple[Notice, ...] = ()
-    drafts: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def changed_anything(self) -> bool:
-        """Whether the concept differs from before."""
-        return bool(self.added or self.changed or self.deleted)
-
-
-def apply_drawings(
-    concept: Concept,
-    drawings: Iterable[Mapping[str, Any]],
-    frame: MetricFrame,
-    selected: Mapping[Kind, str],
-    drafts: Mapping[str, str] | None = None,
-) -> DrawingOutcome:
-    """Reconcile the map's full list of drawn features with the concept.
-
-    ``drawings`` is everything the map holds (Leaflet.draw's feature group): features
-    with ``properties.id`` are the concept's own (their geometry may have been edited),
-    features with ``properties.draft`` are new shapes (new ones take the ``selected``
-    category of their kind); concept features missing from the list were deleted on
-    the map. A draft already turned into a feature (``drafts``) is not added twice.
-
-    Shapes are validated, repaired and clipped with :func:`codesign.domain.geometry.clean_shape`;
-    ones that cannot be kept go to ``rejected`` and change nothing else.
-    """
-    drafts = dict(drafts or {})
-    drawings = [d for d in drawings if isinstance(d, Mapping)]
-    by_id = {f.id: f for f in concept.features}
-    present: set[str] = set()
-    features = list(concept.features)
-    added: list[str] = []
-    changed: list[str] = []
-    notices: list[tuple[str | None, Notice]] = []
-    rejected: list[Notice] = []
-    # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
-    staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in by_id}
-    sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
-    total = sum(sizes.values())
-    for drawing in drawings:
-        draft = _props(drawing).get("draft")
-        feature_id = _feature_id(drawing, drafts)
-        geometry = drawing.get("geometry")
-        if isinstance(feature_id, str) and feature_id in by_id:
-            present.add(feature_id)
-            old = by_id[feature_id]
-            over = _too_big(geometry, total - sizes.get(feature_id, 0))
-            if over is not None:  # refused from the list lengths, before any shapely work
-                rejected.append(over)
-                continue
-            try:
-                cleaned = clean_shape(geometry, frame)
-            except InvalidGeometryError as err:
-                rejected.append(Notice(err.key, err.params))
-                continue
-            if cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
-                continue
-            size = int(shapely.get_num_coordinates(cleaned.geometry))
-            over = _over_budget(total - sizes.get(feature_id, 0) + size)
-            if over is not None:
-                rejected.append(over)
-                continue
-            total += size - sizes.get(feature_id, 0)
-            sizes[feature_id] = size
-            new = replace(old, geometry=cleaned.geometry)
-            features = [new if f.id == feature_id else f for f in features]
-            by_id[feature_id] = new
-            changed.append(feature_id)
-            notices.extend((feature_id, n) for n in cleaned.notices)
-            continue
-        if isinstance(feature_id, str) and not isinstance(draft, str):
-            continue  # a feature this concept no longer has (undone elsewhere): ignore
-        if len(features) >= MAX_FEATURES:
-            rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
-            continue
-        over = _too_big(geometry, total)
-        if over is not None:  # refused from the list lengths, before any shapely work
-            rejected.append(over)
-            continue
-        try:
-            cleaned = clean_shape(geometry, frame)
-        except InvalidGeometryError as err:
-            rejected.append(Notice(err.key, err.params))
-            continue
-        size = int(shapely.get_num_coordinates(cleaned.geometry))
-        over = _over_budget(total + size)
-        if over is not None:
-            rejected.append(over)
-            continue
-        new_id = replace(concept, features=tuple(features)).next_feature_id()
-        total += size
-        sizes[new_id] = size
-        features.append(ConceptFeature(id=new_id, category=selected[cleaned.kind], geometry=cleaned.geometry))
-        by_id[new_id] = features[-1]
-        present.add(new_id)
-        added.append(new_id)
-        if isinstance(draft, str):
-            drafts[draft] = new_id
-        notices.extend((new_id, n) for n in cleaned.notices)
-    deleted = [f.id for f in concept.features if f.id not in present]
-    features = [f for f in features if f.id not in deleted]
-    return DrawingOutcome(
-        concept=replace(concept, features=tuple(features)),
-        added=tuple(added),
-        changed=tuple(changed),
-        deleted=tuple(deleted),
-        notices=tuple(notices),
-        rejected=tuple(rejected),
-        drafts=drafts,
-    )
-
-
-def _props(drawing: Mapping[str, Any]) -> Mapping[str, Any]:
-    props = drawing.get("properties")
-    return props if isinstance(props, Mapping) else {}
-
-
-def _feature_id(drawing: Mapping[str, Any], drafts: Mapping[str, str]) -> str | None:
-    """The concept feature a drawing is (its ``id``, or the feature its ``draft`` became)."""
-    props = _props(drawing)
-    feature_id, draft = props.get("id"), props.get("draft")
-    if not isinstance(feature_id, str) and isinstance(draft, str) and draft in drafts:
-        feature_id = drafts[draft]
-    return feature_id if isinstance(feature_id, str) else None
-
-
-def _too_big(geometry: Any, others: int) -> Notice | None:
-    """The refusal for a raw shape too big by itself, or beside ``others`` vertices; None if it fits."""
-    vertices = count_positions(geometry)
-    if vertices > MAX_SHAPE_VERTICES:
-        return Notice("geometry.too_many_vertices", {"count": vertices, "limit": MAX_SHAPE_VERTICES})
-    return _over_budget(others + vertices)
-
-
-def _over_budget(vertices: int) -> Notice | None:
-    """The refusal for a concept that would have ``vertices`` in all, or None if that fits."""
-    if vertices <= MAX_CONCEPT_VERTICES:
-        return None
-    return Notice("concept.too_many_vertices", {"count": vertices, "limit": MAX_CONCEPT_VERTICES})
-
-
-# ----------------------------------------------------------------------------- figures
+# ----------------------------------------------------------------------------- merging
 
 
 def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Concept, int]:
@@ -465,8 +420,21 @@ def merge_concepts(base: Concept, mine: Concept, theirs: Concept) -> tuple[Conce
 
     Features added in ``mine`` get fresh ids in the result; features deleted in
     ``mine`` are removed; features changed in ``mine`` replace ``theirs`` unless
-    ``theirs`` changed them too (then ``theirs`` wins). Returns the merged concept and
-    how many of my changes lost to theirs.
+    ``theirs`` changed them too (then ``theirs`` wins).
+
+    Parameters
+    ----------
+    base
+        The version both started from.
+    mine
+        My version (not stored: a save was refused as stale).
+    theirs
+        The version stored since.
+
+    Returns
+    -------
+    tuple of (Concept, int)
+        The merged concept, and how many of my changes lost to theirs.
     """
     base_by_id = {f.id: f for f in base.features}
     mine_by_id = {f.id: f for f in mine.features}

@@ -59,7 +59,15 @@ MAX_SHAPE_VERTICES = 5_000
 class MetricFrame:
     """A site's boundary with the UTM CRS derived from it and the transformers to it.
 
-    The CRS is estimated from the boundary (``estimate_utm_crs``), never hard-coded.
+    The CRS is estimated from the boundary (``estimate_utm_crs``, see :meth:`from_boundary`),
+    never hard-coded.
+
+    Parameters
+    ----------
+    boundary_lonlat
+        The site's boundary in WGS84 lon/lat.
+    crs
+        The metric (UTM) CRS of the site.
     """
 
     def __init__(self, boundary_lonlat: BaseGeometry, crs: CRS) -> None:
@@ -73,14 +81,36 @@ class MetricFrame:
 
     @classmethod
     def from_boundary(cls, boundary_lonlat: BaseGeometry) -> MetricFrame:
-        """Derive the UTM zone from the boundary's location (offline, via pyproj)."""
+        """Derive the UTM zone from the boundary's location (offline, via pyproj).
+
+        Parameters
+        ----------
+        boundary_lonlat
+            The site's boundary in WGS84 lon/lat.
+
+        Returns
+        -------
+        MetricFrame
+            The frame in the boundary's UTM zone.
+        """
         import geopandas
 
         crs = geopandas.GeoSeries([boundary_lonlat], crs="EPSG:4326").estimate_utm_crs()
         return cls(boundary_lonlat, CRS.from_user_input(crs))
 
     def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
-        """Lon/lat -> metres (vectorised over all coordinates)."""
+        """Lon/lat -> metres (vectorised over all coordinates).
+
+        Parameters
+        ----------
+        geom
+            A geometry in WGS84 lon/lat.
+
+        Returns
+        -------
+        BaseGeometry
+            The same geometry in the site's metres.
+        """
         return shapely.transform(geom, self._transform_to_metric)
 
     def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
@@ -88,6 +118,16 @@ class MetricFrame:
 
         Snap-rounding (``set_precision``) keeps polygons valid where plain rounding could
         fold a thin spike or hole onto itself.
+
+        Parameters
+        ----------
+        geom
+            A geometry in the site's metres.
+
+        Returns
+        -------
+        BaseGeometry
+            The same geometry in WGS84 lon/lat.
         """
         out = shapely.transform(geom, self._transform_to_lonlat)
         if out.is_empty:
@@ -118,12 +158,24 @@ class CleanShape:
 
     @property
     def area_m2(self) -> float:
-        """Area in m² (0 for paths and amenities)."""
+        """Area in m² (0 for paths and amenities).
+
+        Returns
+        -------
+        float
+            Square metres.
+        """
         return float(self.metric.area)
 
     @property
     def length_m(self) -> float:
-        """Length in m (perimeter for zones)."""
+        """Length in m (perimeter for zones).
+
+        Returns
+        -------
+        float
+            Metres.
+        """
         return float(self.metric.length)
 
 
@@ -165,6 +217,16 @@ def count_positions(geometry: Any) -> int:
     4
     >>> count_positions({"type": "Point", "coordinates": [1, 2]}), count_positions(None)
     (1, 0)
+
+    Parameters
+    ----------
+    geometry
+        A raw GeoJSON geometry, as parsed (anything is accepted).
+
+    Returns
+    -------
+    int
+        The number of positions.
     """
     if not isinstance(geometry, Mapping) or geometry.get("type") not in _DEPTH:
         return 0
@@ -190,13 +252,18 @@ def check_raw_geometry(geometry: Any) -> None:
     Traceback (most recent call last):
     ...
     codesign.errors.InvalidGeometryError: A ring needs at least 4 positions ...
+
+    Parameters
+    ----------
+    geometry
+        A raw GeoJSON geometry, as parsed (:class:`InvalidGeometryError` says what is wrong).
     """
     if not isinstance(geometry, Mapping) or "type" not in geometry:
         raise InvalidGeometryError("geometry.missing")
     gtype = geometry.get("type")
     if gtype not in _DEPTH:
         raise InvalidGeometryError("geometry.unsupported_type", type=str(gtype)[:40])
-    coords = geometry.get("coordinates")
+    coords: Any = geometry.get("coordinates")  # raw JSON: checked by _positions_ok below
     vertices = count_positions(geometry)
     if vertices > MAX_SHAPE_VERTICES:
         raise InvalidGeometryError("geometry.too_many_vertices", count=vertices, limit=MAX_SHAPE_VERTICES)
@@ -248,9 +315,20 @@ def _distinct_points(geom: BaseGeometry) -> int:
 def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
     """Validate, repair, clip and measure one raw GeoJSON geometry drawn on a site.
 
-    Returns a :class:`CleanShape` with notices the user should read (repaired,
-    clipped). Raises :class:`InvalidGeometryError` when nothing usable is left:
-    fewer than 3 distinct corners, under 1 m², or wholly outside the site.
+    Raises :class:`InvalidGeometryError` when nothing usable is left: fewer than 3 distinct
+    corners, under 1 m², or wholly outside the site.
+
+    Parameters
+    ----------
+    geometry
+        A raw GeoJSON geometry in lon/lat, as the browser sent it.
+    frame
+        The site's metric frame.
+
+    Returns
+    -------
+    CleanShape
+        The shape, its kind, and notices the user should read (repaired, clipped).
     """
     check_raw_geometry(geometry)
     kind = geometry_kind(geometry["type"])
@@ -283,6 +361,16 @@ def two_d_geometry(geometry: Mapping[str, Any]) -> dict[str, Any]:
 
     >>> two_d_geometry({"type": "LineString", "coordinates": [[1, 2], [3, 4, 5]]})
     {'type': 'LineString', 'coordinates': [[1.0, 2.0], [3.0, 4.0]]}
+
+    Parameters
+    ----------
+    geometry
+        A checked raw GeoJSON geometry (:func:`check_raw_geometry`).
+
+    Returns
+    -------
+    dict
+        The geometry with floats, two per position.
     """
     return {"type": geometry["type"], "coordinates": _two_d(geometry["coordinates"], _DEPTH[geometry["type"]])}
 
@@ -306,7 +394,7 @@ def _lineal(geom: BaseGeometry) -> BaseGeometry:
 
 
 def _single_or_multi(geom: BaseGeometry) -> BaseGeometry:
-    if geom.geom_type in ("GeometryCollection",) and len(geom.geoms) == 1:
+    if isinstance(geom, shapely.GeometryCollection) and len(geom.geoms) == 1:
         return geom.geoms[0]
     return geom
 
@@ -353,7 +441,18 @@ def _clean_path(metric: BaseGeometry, frame: MetricFrame) -> tuple[BaseGeometry,
 
 
 def to_geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
-    """A shapely geometry as a plain GeoJSON dict with lists (not tuples)."""
+    """A shapely geometry as a plain GeoJSON dict with lists (not tuples).
+
+    Parameters
+    ----------
+    geom
+        The geometry.
+
+    Returns
+    -------
+    dict
+        JSON-ready GeoJSON geometry.
+    """
     return _listify(mapping(geom))
 
 

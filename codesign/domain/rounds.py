@@ -42,7 +42,9 @@ __all__ = [
 RoundKind = Literal["sketch", "gallery", "vote", "discussion"]
 ROUND_KINDS: tuple[RoundKind, ...] = ("sketch", "gallery", "vote", "discussion")
 Status = Literal["idle", "running", "paused", "ended"]
-_KIND_WORDS = {
+#: A kind as typed at the end of a line of the plan, lower-cased.
+_KIND_NAMES: dict[str, RoundKind] = {kind: kind for kind in ROUND_KINDS}
+_KIND_WORDS: dict[RoundKind, tuple[str, ...]] = {
     "sketch": ("sketch", "эскиз", "рисуем", "рисование", "эскиз салу", "сурет"),
     "gallery": ("gallery", "галерея", "галерея концепций", "көрме", "галерея"),
     "vote": ("vote", "voting", "голосование", "дауыс", "дауыс беру"),
@@ -70,6 +72,16 @@ class RoundPlan:
         """One round per line: ``name minutes [kind]``; the kind is guessed from the name.
 
         Raises :class:`CodesignError` (``rounds.bad_line``) naming the line that is wrong.
+
+        Parameters
+        ----------
+        text
+            The lines the facilitator typed (blank lines are skipped; at most 30 rounds).
+
+        Returns
+        -------
+        RoundPlan
+            The rounds, in order.
         """
         rounds = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -82,9 +94,8 @@ class RoundPlan:
             name, minutes, kind = match.group(1).strip(), float(match.group(2).replace(",", ".")), match.group(3)
             if not 0 < minutes <= 24 * 60 or len(name) > 60:
                 raise CodesignError("rounds.bad_line", line=number, text=line[:60])
-            if kind is None or kind.lower() not in ROUND_KINDS:
-                kind = _guess_kind(name)
-            rounds.append(Round(name, minutes, kind.lower()))  # type: ignore[arg-type]
+            named = _KIND_NAMES.get(kind.lower()) if kind is not None else None
+            rounds.append(Round(name, minutes, named or _guess_kind(name)))
         if len(rounds) > 30:
             raise CodesignError("rounds.too_many", limit=30)
         return cls(tuple(rounds))
@@ -94,7 +105,7 @@ def _guess_kind(name: str) -> RoundKind:
     lowered = name.casefold()
     for kind, words in _KIND_WORDS.items():
         if any(word in lowered for word in words):
-            return kind  # type: ignore[return-value]
+            return kind
     return "discussion"
 
 
@@ -111,7 +122,13 @@ class RoundState:
 
     @property
     def round(self) -> Round | None:
-        """The current round, if any."""
+        """The current round, if any.
+
+        Returns
+        -------
+        Round or None
+            ``None`` before the first round is started.
+        """
         return None if self.current is None else self.plan.rounds[self.current]
 
 
@@ -121,32 +138,101 @@ def _require(state: RoundState, allowed: tuple[Status, ...], action: str) -> Non
 
 
 def start(state: RoundState, index: int, now: float) -> RoundState:
-    """Start round ``index`` from its full time (any running round is left)."""
+    """Start round ``index`` from its full time (any running round is left).
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    index
+        The round to start (0-based).
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    RoundState
+        The round running.
+    """
     if not 0 <= index < len(state.plan.rounds):
         raise CodesignError("rounds.no_such_round", index=index + 1)
     return replace(state, current=index, status="running", started_at=now, used_seconds=0.0, extra_seconds=0.0)
 
 
 def pause(state: RoundState, now: float) -> RoundState:
-    """Stop the clock of the running round."""
+    """Stop the clock of the running round.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    RoundState
+        The round paused.
+    """
     _require(state, ("running",), "pause")
     return replace(state, status="paused", used_seconds=_used(state, now), started_at=None)
 
 
 def resume(state: RoundState, now: float) -> RoundState:
-    """Restart the clock of a paused round."""
+    """Restart the clock of a paused round.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    RoundState
+        The round running again.
+    """
     _require(state, ("paused",), "resume")
     return replace(state, status="running", started_at=now)
 
 
 def end(state: RoundState, now: float) -> RoundState:
-    """End the current round now (editing locks if it was a sketch round)."""
+    """End the current round now (editing locks if it was a sketch round).
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    RoundState
+        The round ended.
+    """
     _require(state, ("running", "paused"), "end")
     return replace(state, status="ended", used_seconds=_used(state, now), started_at=None)
 
 
 def reopen(state: RoundState, now: float, extra_minutes: float = 5) -> RoundState:
-    """Reopen an ended round with at least ``extra_minutes`` on the clock."""
+    """Reopen an ended round with at least ``extra_minutes`` on the clock.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+    extra_minutes
+        The least time left after reopening.
+
+    Returns
+    -------
+    RoundState
+        The round running again.
+    """
     if effective_status(state, now) != "ended":
         raise CodesignError("rounds.not_now", action="reopen", status=state.status)
     assert state.round is not None
@@ -164,40 +250,114 @@ def _used(state: RoundState, now: float) -> float:
 
 
 def remaining(state: RoundState, now: float) -> float:
-    """Seconds left in the current round (0 when none or over)."""
+    """Seconds left in the current round.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    float
+        0 when there is no round or its time is over.
+    """
     if state.round is None:
         return 0.0
     return max(0.0, state.round.minutes * 60 + state.extra_seconds - _used(state, now))
 
 
 def effective_status(state: RoundState, now: float) -> Status:
-    """The status as the room sees it: a running round whose time is up has ended."""
+    """The status as the room sees it: a running round whose time is up has ended.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    Status
+        ``idle``, ``running``, ``paused`` or ``ended``.
+    """
     if state.status == "running" and remaining(state, now) <= 0:
         return "ended"
     return state.status
 
 
 def editing_open(state: RoundState, now: float) -> bool:
-    """Whether tablets may change concepts: before any round, or in a live sketch round."""
+    """Whether tablets may change concepts: before any round, or in a live sketch round.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    bool
+        True while editing is open.
+    """
     if state.round is None or state.status == "idle":
         return True
     return state.round.kind == "sketch" and effective_status(state, now) in ("running", "paused")
 
 
 def voting_open(state: RoundState, now: float) -> bool:
-    """Whether dots may be placed: only in a vote round that is running or paused."""
+    """Whether dots may be placed: only in a vote round that is running or paused.
+
+    Parameters
+    ----------
+    state
+        The rounds and where the workshop is in them.
+    now
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    bool
+        True while voting is open.
+    """
     return (
         state.round is not None and state.round.kind == "vote" and effective_status(state, now) in ("running", "paused")
     )
 
 
 def state_to_json(state: RoundState) -> dict[str, Any]:
-    """The state as JSON-ready data."""
+    """The state as JSON-ready data.
+
+    Parameters
+    ----------
+    state
+        The round state.
+
+    Returns
+    -------
+    dict
+        What :func:`state_from_json` reads back.
+    """
     return asdict(state)
 
 
 def state_from_json(data: dict[str, Any]) -> RoundState:
-    """Read what :func:`state_to_json` wrote."""
+    """Read what :func:`state_to_json` wrote.
+
+    Parameters
+    ----------
+    data
+        The stored document.
+
+    Returns
+    -------
+    RoundState
+        The round state.
+    """
     plan = RoundPlan(tuple(Round(**r) for r in data.get("plan", {}).get("rounds", [])))
     fields = {k: v for k, v in data.items() if k != "plan"}
     return RoundState(plan=plan, **fields)

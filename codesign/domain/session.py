@@ -32,25 +32,16 @@ __all__ = [
 
 #: Owner id under which a session keeps the akimat's plan.
 PLAN_OWNER = "plan"
-
-
 #: Owner id of the joint vision the room builds from the consensus.
 VISION_OWNER = "vision"
-
-
 #: Team colours, Paul Tol's colour-blind-safe "bright" scheme, in order of creation.
 TEAM_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#222255")
-
-
+#: Most teams in one session.
 MAX_TEAMS = 40
-
-
+#: Longest session title (characters).
 MAX_TITLE = 120
-
-
+#: Longest team name (characters).
 MAX_TEAM_NAME = 60
-
-
 _HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -79,7 +70,18 @@ class Session:
     review_token: str = ""
 
     def team(self, team_id: str) -> Team:
-        """The team with that id."""
+        """The team with that id (``error.team_not_found`` if there is none).
+
+        Parameters
+        ----------
+        team_id
+            The team's id (``team-1``).
+
+        Returns
+        -------
+        Team
+            The team.
+        """
         for t in self.teams:
             if t.id == team_id:
                 return t
@@ -91,8 +93,18 @@ def parse_team_lines(text: str) -> list[tuple[str, str | None]]:
 
     >>> parse_team_lines("Жасыл аула #228833\n\n  Семьи Аксу  ")
     [('Жасыл аула', '#228833'), ('Семьи Аксу', None)]
+
+    Parameters
+    ----------
+    text
+        What the facilitator typed; blank lines are skipped.
+
+    Returns
+    -------
+    list of tuple of (str, str or None)
+        ``(name, colour or None)`` per team, as :func:`new_session` takes them.
     """
-    teams = []
+    teams: list[tuple[str, str | None]] = []
     for line in text.splitlines():
         line = line.strip()
         if not line:
@@ -118,7 +130,29 @@ def new_session(
     """A new session, checked (title, 1-40 teams, names, colours) and with fresh tokens.
 
     One set of rules for every store. NUL characters are refused (PostgreSQL cannot hold them).
-    Without ``session_id`` the id is the date and four random hex digits.
+
+    Parameters
+    ----------
+    site
+        The site's id.
+    title
+        The title (stripped, 1 to :data:`MAX_TITLE` characters).
+    teams
+        ``(name, colour or None)`` per team, 1 to :data:`MAX_TEAMS`; names unique (case aside),
+        colours ``#RRGGBB`` (default: :data:`TEAM_COLOURS` in turn).
+    now
+        The creation time (and the date, when ``day`` is not given).
+    day
+        The workshop's date.
+    session_id
+        The id to use; without it the id is the date and four random hex digits.
+    illustrative
+        Whether the session holds illustrative data (the demo).
+
+    Returns
+    -------
+    Session
+        The session, with ``team-1``, ``team-2``, ... and fresh join and reviewer tokens.
     """
     check_identifier(site, "site")
     if session_id is not None:

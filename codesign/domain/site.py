@@ -35,7 +35,13 @@ CONTEXT_LAYERS = ("water", "building", "street", "path", "tree")
 
 
 def parks_dir() -> Path:
-    """Where site folders live: ``CODESIGN_PARKS_DIR`` or the bundled ``data/parks``."""
+    """Where site folders live: ``CODESIGN_PARKS_DIR`` or the bundled ``data/parks``.
+
+    Returns
+    -------
+    Path
+        The folder of the site folders.
+    """
     return settings().parks_dir
 
 
@@ -50,51 +56,131 @@ class Site:
     context: dict[str, Any]  # GeoJSON FeatureCollection, features with properties.layer
 
     def name(self, lang: str) -> str:
-        """The site's name in ru, kk or en."""
+        """The site's name in one language.
+
+        Parameters
+        ----------
+        lang
+            ``ru``, ``kk`` or ``en``.
+
+        Returns
+        -------
+        str
+            The name.
+        """
         return self.meta["name"][lang]
 
     def city(self, lang: str) -> str:
-        """The city's name in ru, kk or en."""
+        """The city's name in one language.
+
+        Parameters
+        ----------
+        lang
+            ``ru``, ``kk`` or ``en``.
+
+        Returns
+        -------
+        str
+            The name.
+        """
         return self.meta["city"][lang]
 
     def region(self, lang: str) -> str:
-        """The region's name in ru, kk or en."""
+        """The region's name in one language.
+
+        Parameters
+        ----------
+        lang
+            ``ru``, ``kk`` or ``en``.
+
+        Returns
+        -------
+        str
+            The name.
+        """
         return self.meta["region"][lang]
 
     def notice(self, lang: str) -> str:
-        """The illustrative-data notice, or '' for a surveyed site."""
+        """The illustrative-data notice in one language.
+
+        Parameters
+        ----------
+        lang
+            ``ru``, ``kk`` or ``en``.
+
+        Returns
+        -------
+        str
+            The notice, or '' for a surveyed site.
+        """
         return self.meta.get("notice", {}).get(lang, "") if self.illustrative else ""
 
     @property
     def illustrative(self) -> bool:
-        """Whether the outline and context are invented, not surveyed."""
+        """Whether the outline and context are invented, not surveyed.
+
+        Returns
+        -------
+        bool
+            ``illustrative`` of ``site.toml``.
+        """
         return bool(self.meta.get("illustrative", False))
 
     @property
     def attribution(self) -> str:
-        """Plain-text data attribution shown on the map."""
+        """Plain-text data attribution shown on the map.
+
+        Returns
+        -------
+        str
+            '' when the site names none.
+        """
         return str(self.meta.get("attribution", {}).get("text", ""))
 
     @property
     def default_zoom(self) -> int:
-        """The Leaflet zoom that shows the whole site."""
+        """The Leaflet zoom that shows the whole site.
+
+        Returns
+        -------
+        int
+            ``default_zoom`` of ``site.toml`` (17 if unset).
+        """
         return int(self.meta.get("default_zoom", 17))
 
     @property
     def centre(self) -> tuple[float, float]:
-        """(lat, lon) of the boundary's centre, for the map view."""
+        """The boundary's centre, for the map view.
+
+        Returns
+        -------
+        tuple of (float, float)
+            ``(lat, lon)``.
+        """
         c = self.boundary.centroid
         return (c.y, c.x)
 
     @property
     def bounds_latlon(self) -> list[list[float]]:
-        """[[south, west], [north, east]] of the boundary."""
+        """The boundary's bounds, as Leaflet takes them.
+
+        Returns
+        -------
+        list of list of float
+            ``[[south, west], [north, east]]``.
+        """
         west, south, east, north = self.boundary.bounds
         return [[south, west], [north, east]]
 
     @cached_property
     def frame(self) -> MetricFrame:
-        """The metric frame (UTM zone estimated from the boundary)."""
+        """The metric frame (UTM zone estimated from the boundary).
+
+        Returns
+        -------
+        MetricFrame
+            Computed once per site.
+        """
         return MetricFrame.from_boundary(self.boundary)
 
     def __hash__(self) -> int:
@@ -130,13 +216,30 @@ def _load_site(folder: Path, site_id: str) -> Site:
 
 
 def load_site(site_id: str) -> Site:
-    """The site ``data/parks/<site_id>`` (cached per process)."""
+    """The site ``data/parks/<site_id>`` (cached per process).
+
+    Parameters
+    ----------
+    site_id
+        The site folder's name (:class:`~codesign.errors.SiteNotFound` when there is none).
+
+    Returns
+    -------
+    Site
+        The site, its boundary checked.
+    """
     check_identifier(site_id, "site")
     return _load_site(parks_dir() / site_id, site_id)
 
 
 def list_sites() -> list[str]:
-    """Ids of the site folders that have a ``site.toml``."""
+    """Ids of the site folders that have a ``site.toml``.
+
+    Returns
+    -------
+    list of str
+        Sorted.
+    """
     root = parks_dir()
     if not root.is_dir():
         return []

@@ -52,7 +52,18 @@ class Category:
     aliases: tuple[str, ...] = ()
 
     def label(self, lang: str) -> str:
-        """The label in ``lang`` (ru, kk or en)."""
+        """The label in one language.
+
+        Parameters
+        ----------
+        lang
+            ``ru``, ``kk`` or ``en``.
+
+        Returns
+        -------
+        str
+            The label.
+        """
         return self.labels[lang]
 
     def __hash__(self) -> int:
@@ -77,12 +88,34 @@ def _load() -> dict[str, Category]:
 
 
 def categories(kind: Kind | None = None) -> list[Category]:
-    """All categories in taxonomy order, or only those of one ``kind``."""
+    """All categories in taxonomy order, or only those of one kind.
+
+    Parameters
+    ----------
+    kind
+        ``zone``, ``path`` or ``amenity``; ``None`` for all.
+
+    Returns
+    -------
+    list of Category
+        In the order of ``taxonomy.toml``.
+    """
     return [c for c in _load().values() if kind is None or c.kind == kind]
 
 
 def category(category_id: str) -> Category:
-    """The category with that id; :class:`CodesignError` names unknown ids."""
+    """The category with that id; :class:`CodesignError` names unknown ids.
+
+    Parameters
+    ----------
+    category_id
+        The category's id (``playground``).
+
+    Returns
+    -------
+    Category
+        The category.
+    """
     try:
         return _load()[category_id]
     except KeyError:
@@ -94,6 +127,16 @@ def geometry_kind(geometry_type: str) -> Kind | None:
 
     >>> geometry_kind("LineString"), geometry_kind("GeometryCollection")
     ('path', None)
+
+    Parameters
+    ----------
+    geometry_type
+        A GeoJSON geometry type.
+
+    Returns
+    -------
+    Kind or None
+        ``None`` for a type no kind draws.
     """
     for kind, types in _GEOMETRY_TYPES.items():
         if geometry_type in types:

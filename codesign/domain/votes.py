@@ -24,6 +24,7 @@ from codesign.errors import VoteRefused
 __all__ = [
     "CONSENSUS_TARGET",
     "Vote",
+    "Votes",
     "VotingRules",
     "cast",
     "dots_left",
@@ -63,12 +64,33 @@ class Vote:
     target_feature: str  # a feature id of that team's concept
 
 
+#: The votes of a session as a store keeps them: the rules and every dot placed.
+Votes = tuple[VotingRules, tuple[Vote, ...]]
+
+
 def _voter(vote: Vote, rules: VotingRules) -> tuple[str, str]:
     return (vote.team, vote.participant if rules.mode == "participant" else "")
 
 
 def dots_left(votes: Sequence[Vote], team: str, participant: str, rules: VotingRules) -> int:
-    """How many dots this voter can still place."""
+    """How many dots this voter can still place.
+
+    Parameters
+    ----------
+    votes
+        Every dot placed so far.
+    team
+        The voter's team.
+    participant
+        The participant's number in participant mode ("" in team mode).
+    rules
+        The voting rules.
+
+    Returns
+    -------
+    int
+        The dots left (0 or more).
+    """
     voter = (team, participant if rules.mode == "participant" else "")
     return rules.dots - sum(1 for v in votes if _voter(v, rules) == voter)
 
@@ -79,6 +101,22 @@ def cast(votes: Sequence[Vote], vote: Vote, rules: VotingRules, *, is_open: bool
     Refused: the vote round is not open (``votes.closed``), voting for one's own team
     (``votes.self``), no dots left (``votes.budget``), a participant number missing or out of
     range in participant mode (``votes.participant``).
+
+    Parameters
+    ----------
+    votes
+        Every dot placed so far.
+    vote
+        The dot: its voter and its target.
+    rules
+        The voting rules.
+    is_open
+        Whether voting is open now (:func:`codesign.domain.rounds.voting_open`).
+
+    Returns
+    -------
+    tuple of Vote
+        The votes with the dot added (participant number dropped in team mode).
     """
     if not is_open:
         raise VoteRefused("votes.closed")
@@ -95,7 +133,24 @@ def cast(votes: Sequence[Vote], vote: Vote, rules: VotingRules, *, is_open: bool
 
 
 def retract(votes: Sequence[Vote], vote: Vote, rules: VotingRules, *, is_open: bool) -> tuple[Vote, ...]:
-    """The votes with one of this voter's dots on that target taken back."""
+    """The votes with one of this voter's dots on that target taken back (the latest one).
+
+    Parameters
+    ----------
+    votes
+        Every dot placed so far.
+    vote
+        The dot: its voter and its target.
+    rules
+        The voting rules.
+    is_open
+        Whether voting is open now (:func:`codesign.domain.rounds.voting_open`).
+
+    Returns
+    -------
+    tuple of Vote
+        The votes without it (``votes.none_to_retract`` if the voter has none there).
+    """
     if not is_open:
         raise VoteRefused("votes.closed")
     voter = _voter(vote, rules)
@@ -107,17 +162,52 @@ def retract(votes: Sequence[Vote], vote: Vote, rules: VotingRules, *, is_open: b
 
 
 def tally(votes: Iterable[Vote]) -> dict[tuple[str, str], int]:
-    """Dots per (team, feature), most first."""
+    """Dots per target, most first.
+
+    Parameters
+    ----------
+    votes
+        The dots.
+
+    Returns
+    -------
+    dict
+        ``(target owner, target feature)`` -> number of dots.
+    """
     return dict(Counter((v.target_owner, v.target_feature) for v in votes).most_common())
 
 
 def votes_to_json(rules: VotingRules, votes: Sequence[Vote]) -> dict[str, Any]:
-    """JSON-ready form of the rules and the votes."""
+    """JSON-ready form of the rules and the votes.
+
+    Parameters
+    ----------
+    rules
+        The voting rules.
+    votes
+        The dots.
+
+    Returns
+    -------
+    dict
+        What :func:`votes_from_json` reads back.
+    """
     return {"rules": asdict(rules), "votes": [asdict(v) for v in votes]}
 
 
-def votes_from_json(data: dict[str, Any]) -> tuple[VotingRules, tuple[Vote, ...]]:
-    """Read what :func:`votes_to_json` wrote."""
+def votes_from_json(data: dict[str, Any]) -> Votes:
+    """Read what :func:`votes_to_json` wrote.
+
+    Parameters
+    ----------
+    data
+        The stored document.
+
+    Returns
+    -------
+    Votes
+        The rules and the dots.
+    """
     rules = VotingRules(**data.get("rules", {}))
     return rules, tuple(Vote(**v) for v in data.get("votes", []))
 
@@ -127,6 +217,16 @@ def team_letter(index: int) -> str:
 
     >>> team_letter(0), team_letter(25), team_letter(26)
     ('A', 'Z', 'AA')
+
+    Parameters
+    ----------
+    index
+        The team's position, from 0.
+
+    Returns
+    -------
+    str
+        Its letters.
     """
     letters = ""
     index += 1

@@ -27,12 +27,23 @@ _HERE = Path(__file__).parent
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """All messages of one language, key -> text (empty translations left out)."""
+    """All messages of one language (empty translations left out; the catalogues have no plurals).
+
+    Parameters
+    ----------
+    lang
+        ``ru``, ``kk`` or ``en`` (anything else raises :class:`ValueError`).
+
+    Returns
+    -------
+    dict
+        Key -> text.
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {lang!r}")
     with open(_HERE / f"{lang}.po", "rb") as handle:
         po = read_po(handle, locale=lang)
-    return {m.id: m.string for m in po if m.id and m.string}
+    return {m.id: m.string for m in po if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string}
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
@@ -40,6 +51,21 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
 
     Falls back to English, then to the key itself, so a missing message shows up as
     text rather than a crash (a unit test makes sure none is missing).
+
+    Parameters
+    ----------
+    key
+        The message's key (``sketch.title``).
+    lang
+        ``ru``, ``kk`` or ``en``.
+    **params
+        Values for the message's ``{placeholders}`` (a message that does not take them is
+        shown as it is).
+
+    Returns
+    -------
+    str
+        The message.
     """
     text = catalogue(lang).get(key) or catalogue("en").get(key) or key
     if params:
@@ -51,6 +77,21 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
 
 
 def format_number(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -> str:
-    """A number written the way the language writes it (``1 234,5`` in ru/kk)."""
+    """A number written the way the language writes it (``1 234,5`` in ru/kk).
+
+    Parameters
+    ----------
+    value
+        The number.
+    lang
+        ``ru``, ``kk`` or ``en``.
+    digits
+        Digits after the decimal separator.
+
+    Returns
+    -------
+    str
+        The number, digits grouped.
+    """
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale={"kk": "kk_KZ"}.get(lang, lang))

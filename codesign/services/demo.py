@@ -16,7 +16,7 @@ from codesign.domain.concept import concept_from_geojson
 from codesign.domain.session import PLAN_OWNER, Session
 from codesign.domain.site import load_site
 from codesign.errors import SessionNotFound
-from codesign.storage.files import FileStore
+from codesign.storage.base import Store
 
 __all__ = ["DEMO_SESSION_ID", "DEMO_SITE_ID", "ensure_demo_session"]
 
@@ -25,8 +25,19 @@ DEMO_SITE_ID = "aksu-city-square"
 DEMO_TEAMS = ("Жасыл аула", "Семьи Аксу")
 
 
-def ensure_demo_session(store: FileStore) -> Session:
-    """Create the demo session with two teams' concepts and the plan, unless it exists."""
+def ensure_demo_session(store: Store) -> Session:
+    """Create the demo session with two teams' concepts and the plan, unless it exists.
+
+    Parameters
+    ----------
+    store
+        Where to create it.
+
+    Returns
+    -------
+    Session
+        The demo session (``aksu-demo``), as found or as created.
+    """
     try:
         return store.load_session(DEMO_SESSION_ID)
     except SessionNotFound:

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING
 from codesign.domain.access import team_for_token
 from codesign.domain.rounds import RoundState, editing_open, voting_open
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
-from codesign.domain.votes import Vote, VotingRules, cast, retract
+from codesign.domain.votes import Vote, Votes, cast, retract
 from codesign.errors import AccessDenied
 
 if TYPE_CHECKING:
@@ -86,17 +86,42 @@ class Writer:
 
     @classmethod
     def team(cls, team_id: str, token: str | None) -> Writer:
-        """A team's tablet, holding the token of the link it was opened with."""
+        """A team's tablet, holding the token of the link it was opened with.
+
+        Parameters
+        ----------
+        team_id
+            The team's id.
+        token
+            The token of the link the tablet opened (``None`` if it had none).
+
+        Returns
+        -------
+        Writer
+            The team's writer.
+        """
         return cls(team_id=team_id, token=token or "")
 
     @classmethod
     def facilitator(cls) -> Writer:
-        """The facilitator (the joint vision, the plan)."""
+        """The facilitator (the joint vision, the plan).
+
+        Returns
+        -------
+        Writer
+            The facilitator's writer.
+        """
         return cls()
 
     @property
     def is_facilitator(self) -> bool:
-        """Whether this is the facilitator rather than a team."""
+        """Whether this is the facilitator rather than a team.
+
+        Returns
+        -------
+        bool
+            True for the facilitator.
+        """
         return self.team_id is None
 
 
@@ -125,14 +150,26 @@ class WriteGate:
             raise WriteRefused("sketch.link_revoked")
 
     def check_owner(self, owner: str) -> None:
-        """A team writes only its own concept; the vision and the plan only the facilitator."""
+        """A team writes only its own concept; the vision and the plan only the facilitator.
+
+        Parameters
+        ----------
+        owner
+            Whose concept is to be written (``write.not_owner`` if the writer may not).
+        """
         if self.writer.is_facilitator:
             return
         if owner != self.writer.team_id or owner in FACILITATOR_OWNERS:
             raise WriteRefused("write.not_owner")
 
     def check_editing(self, rounds: RoundState | None = None) -> None:
-        """A team changes its concept only while editing is open (the facilitator always may)."""
+        """A team changes its concept only while editing is open (the facilitator always may).
+
+        Parameters
+        ----------
+        rounds
+            The round state, if already read (default: read from the store).
+        """
         if self.writer.is_facilitator:
             return
         rounds = self.store.load_rounds(self.session_id) if rounds is None else rounds
@@ -141,7 +178,13 @@ class WriteGate:
             raise WriteRefused("room.locked_vote_round" if voting_open(rounds, now) else "room.locked_save")
 
     def check_concept_write(self, owner: str) -> None:
-        """Every check for changing ``owner``'s concept; :class:`WriteRefused` says which failed."""
+        """Every check for changing ``owner``'s concept; :class:`WriteRefused` says which failed.
+
+        Parameters
+        ----------
+        owner
+            Whose concept is to be written.
+        """
         self.check_owner(owner)
         self.check_link()
         self.check_editing()
@@ -152,22 +195,48 @@ class WriteGate:
 
         Raises :class:`WriteRefused` before anything is stored; the store's own errors
         (conflict, full disk) pass through.
+
+        Parameters
+        ----------
+        owner
+            Whose concept it is.
+        concept
+            What to store.
+        base_version
+            The version the editor started from (``None``: on top of the latest, an import).
+
+        Returns
+        -------
+        Concept
+            The concept as stored, numbered and timed.
         """
         self.check_concept_write(owner)
         return self.store.save_concept(self.session_id, owner, concept, base_version)
 
-    def change_dot(self, vote: Vote, *, take_back: bool = False) -> tuple[VotingRules, tuple[Vote, ...]]:
+    def change_dot(self, vote: Vote, *, take_back: bool = False) -> Votes:
         """Place (or take back) one of the writer's dots, checked under the votes' lock.
 
         Only a team places dots, only its own (``vote.team``), only with a valid link and while
         voting is open; the rules of :func:`codesign.domain.votes.cast` / :func:`~codesign.domain.votes.retract`
         apply (:class:`~codesign.errors.VoteRefused`).
+
+        Parameters
+        ----------
+        vote
+            The dot: the writer's team, and its target.
+        take_back
+            Take one such dot back instead of placing it.
+
+        Returns
+        -------
+        Votes
+            The votes as stored now.
         """
         if self.writer.is_facilitator or vote.team != self.writer.team_id:
             raise WriteRefused("write.not_owner")
         self.check_link()
 
-        def apply(current: tuple[VotingRules, tuple[Vote, ...]]) -> tuple[VotingRules, tuple[Vote, ...]]:
+        def apply(current: Votes) -> Votes:
             rules, votes = current
             self.check_link()  # again under the lock: a reissue between the two reads is seen
             is_open = voting_open(self.store.load_rounds(self.session_id), self.clock())

@@ -1,6 +1,6 @@
-"""Which store holds the sessions: the file store (default) or a shared PostGIS database.
+"""Which store holds the sessions, what every store offers, and what both stores share.
 
-Pages, the command line and the analysis only see :class:`Store`, the methods both stores
+Pages, the command line and the services only see :class:`Store`, the methods both stores
 offer with the same guarantees (every save a new version, stale saves refused with
 :class:`~codesign.errors.SessionConflictError`, nothing lost between processes). Which one is
 in use is decided once, by :func:`open_store`:
@@ -10,6 +10,10 @@ in use is decided once, by :func:`open_store`:
   one workshop;
 - otherwise the :class:`~codesign.storage.files.FileStore` in ``CODESIGN_SESSIONS_DIR`` (``sessions``).
 
+Both stores build on :class:`StoreBase`, which holds what they do alike: a new session is made
+by one set of rules (:func:`~codesign.domain.session.new_session`), and the rounds and the votes
+are two JSON documents of the session. Each store only reads and writes.
+
 >>> import tempfile
 >>> store = open_store(sessions_dir=tempfile.mkdtemp(), database_url="")
 >>> type(store).__name__, isinstance(store, Store)
@@ -18,23 +22,34 @@ in use is decided once, by :func:`open_store`:
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Callable, Sequence
-from datetime import date
-from typing import Protocol, runtime_checkable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from typing_extensions import override
 
 from codesign.config import settings
 from codesign.domain.concept import Concept, VersionInfo
-from codesign.domain.rounds import RoundState
-from codesign.domain.session import Session
-from codesign.domain.votes import Vote, VotingRules
-from codesign.storage.files import FileStore
+from codesign.domain.rounds import RoundState, state_from_json, state_to_json
+from codesign.domain.session import Session, new_session
+from codesign.domain.votes import Votes, VotingRules, votes_from_json, votes_to_json
+from codesign.errors import StoreError
 
-__all__ = ["Store", "is_database_url", "open_store"]
+__all__ = [
+    "Store",
+    "StoreBase",
+    "compact_json",
+    "is_database_url",
+    "open_store",
+    "os_errors_as_store_errors",
+    "store_error",
+]
 
-
-#: The votes of a session: the rules and every dot placed.
-Votes = tuple[VotingRules, tuple[Vote, ...]]
+_Value = TypeVar("_Value")
 
 
 @runtime_checkable
@@ -57,69 +72,401 @@ class Store(Protocol):
         session_id: str | None = None,
         illustrative: bool = False,
     ) -> Session:
-        """Create a session with teams ``(name, colour or None)``; tokens are generated."""
+        """Create a session with its teams; tokens are generated (``session.exists`` if the id is taken).
+
+        Parameters
+        ----------
+        site
+            The site's id.
+        title
+            The session's title (stripped, 1 to 120 characters).
+        teams
+            ``(name, colour or None)`` for each team, 1 to 40 of them.
+        day
+            The workshop's date (default: today).
+        session_id
+            The id to use (default: the date and four random hex digits).
+        illustrative
+            Whether the session holds illustrative data (the demo).
+
+        Returns
+        -------
+        Session
+            The session as stored.
+        """
         ...
 
     def load_session(self, session_id: str) -> Session:
-        """The session with that id."""
+        """The session with that id.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        Session
+            The stored session.
+        """
         ...
 
     def list_sessions(self) -> list[Session]:
-        """All sessions, newest first."""
+        """All sessions, newest first.
+
+        Returns
+        -------
+        list of Session
+            By date, then creation time, newest first.
+        """
         ...
 
     def update_session(self, session: Session) -> None:
-        """Rewrite a session's metadata (title, teams)."""
+        """Rewrite a session's metadata (title, teams).
+
+        Parameters
+        ----------
+        session
+            The session as it is to be stored (its id names the one to rewrite).
+        """
         ...
 
     def reissue_token(self, session_id: str, who: str) -> Session:
-        """A new link for a team (its id) or the reviewers (``"reviewer"``); the old one stops working."""
+        """A new link for a team or the reviewers; the old one stops working.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        who
+            A team's id, or ``"reviewer"`` for the read-only link.
+
+        Returns
+        -------
+        Session
+            The session with the new token.
+        """
         ...
 
     def latest_version(self, session_id: str, owner: str) -> int:
-        """The newest version number of an owner's concept, 0 when none is saved."""
+        """The newest version number of an owner's concept.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        owner
+            A team's id, ``plan`` or ``vision``.
+
+        Returns
+        -------
+        int
+            The number, 0 when nothing is saved yet.
+        """
         ...
 
     def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
-        """Every stored version of an owner's concept, oldest first."""
+        """Every stored version of an owner's concept, oldest first.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        owner
+            A team's id, ``plan`` or ``vision``.
+
+        Returns
+        -------
+        list of VersionInfo
+            Number, save time and size of each version.
+        """
         ...
 
     def load_version(self, session_id: str, owner: str, version: int) -> Concept:
-        """One stored version (``error.version_not_found`` if there is no such version)."""
+        """One stored version (``error.version_not_found`` if there is no such version).
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        owner
+            A team's id, ``plan`` or ``vision``.
+        version
+            The version's number.
+
+        Returns
+        -------
+        Concept
+            That version of the concept.
+        """
         ...
 
     def load_latest(self, session_id: str, owner: str) -> Concept | None:
-        """The newest version, or ``None`` when nothing is saved yet."""
+        """The newest version of an owner's concept.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        owner
+            A team's id, ``plan`` or ``vision``.
+
+        Returns
+        -------
+        Concept or None
+            ``None`` when nothing is saved yet.
+        """
         ...
 
     def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
-        """Store ``concept`` as a new version based on ``base_version``; returns it numbered and timed.
+        """Store ``concept`` as a new version based on ``base_version``.
 
-        ``None`` means "on top of whatever is latest" (imports), decided atomically under the
-        session's lock; a number older than the latest raises
-        :class:`~codesign.errors.SessionConflictError`.
+        A number older than the latest raises :class:`~codesign.errors.SessionConflictError`.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        owner
+            A team's id, ``plan`` or ``vision``.
+        concept
+            What to store.
+        base_version
+            The version the editor started from; ``None`` means "on top of whatever is latest"
+            (imports), decided atomically under the session's lock.
+
+        Returns
+        -------
+        Concept
+            The concept as stored, numbered and timed.
         """
         ...
 
     def damaged_versions(self, session_id: str) -> list[tuple[str, str, str]]:
-        """Stored versions that did not read back whole: ``(owner, name, reason)``."""
+        """Stored versions that did not read back whole.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        list of tuple
+            ``(owner, name, reason)`` of each.
+        """
         ...
 
     def load_rounds(self, session_id: str) -> RoundState:
-        """The workshop's rounds and where it is in them."""
+        """The workshop's rounds and where it is in them.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        RoundState
+            The stored state (no rounds before the facilitator plans them).
+        """
         ...
 
     def update_rounds(self, session_id: str, change: Callable[[RoundState], RoundState]) -> RoundState:
-        """Apply one transition to the stored round state, atomically."""
+        """Apply one transition to the stored round state, atomically.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        change
+            Gives the new state from the current one (may raise to change nothing).
+
+        Returns
+        -------
+        RoundState
+            The new state, as stored.
+        """
         ...
 
     def load_votes(self, session_id: str) -> Votes:
-        """The voting rules and every dot placed."""
+        """The voting rules and every dot placed.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        Votes
+            The rules and the dots.
+        """
         ...
 
     def update_votes(self, session_id: str, change: Callable[[Votes], Votes]) -> Votes:
-        """Apply one change (a dot, new rules) to the stored votes, atomically."""
+        """Apply one change (a dot, new rules) to the stored votes, atomically.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        change
+            Gives the new votes from the current ones (may raise to change nothing).
+
+        Returns
+        -------
+        Votes
+            The new votes, as stored.
+        """
         ...
+
+
+class StoreBase(Store, ABC):
+    """What both stores do alike, written once; a store adds how it reads and writes.
+
+    A store sets ``_now`` (the clock of creation and save times) and writes a new session
+    (``_insert_session``), reads a session's JSON document ``rounds`` or ``votes``
+    (``_read_document``) and changes one under the session's lock (``_update_document``).
+    The methods are documented in :class:`Store`, which the stores implement (``@override``):
+    a new session is made by the rules of :func:`~codesign.domain.session.new_session`.
+    """
+
+    _now: Callable[[], datetime]
+
+    @abstractmethod
+    def _insert_session(self, session: Session) -> None:
+        """Store a new session; ``session.exists`` if one has its id."""
+
+    @abstractmethod
+    def _read_document(self, session_id: str, name: str) -> Any:
+        """The session's JSON document ``name`` ("rounds" or "votes"), None when there is none."""
+
+    @abstractmethod
+    def _update_document(self, session_id: str, name: str, apply: Callable[[Any], tuple[_Value, Any]]) -> _Value:
+        """Under the session's lock: ``apply`` the document, store the new document it gives, return its value."""
+
+    @override
+    def create_session(
+        self,
+        *,
+        site: str,
+        title: str,
+        teams: Sequence[tuple[str, str | None]],
+        day: date | None = None,
+        session_id: str | None = None,
+        illustrative: bool = False,
+    ) -> Session:
+        session = new_session(
+            site=site,
+            title=title,
+            teams=teams,
+            now=self._now(),
+            day=day,
+            session_id=session_id,
+            illustrative=illustrative,
+        )
+        self._insert_session(session)
+        return session
+
+    @override
+    def load_rounds(self, session_id: str) -> RoundState:
+        return _rounds(self._read_document(session_id, "rounds"))
+
+    @override
+    def update_rounds(self, session_id: str, change: Callable[[RoundState], RoundState]) -> RoundState:
+        return self._update_document(session_id, "rounds", _through_json(change, _rounds, state_to_json))
+
+    @override
+    def load_votes(self, session_id: str) -> Votes:
+        return _votes(self._read_document(session_id, "votes"))
+
+    @override
+    def update_votes(self, session_id: str, change: Callable[[Votes], Votes]) -> Votes:
+        return self._update_document(session_id, "votes", _through_json(change, _votes, _votes_document))
+
+
+def _through_json(
+    change: Callable[[_Value], _Value], read: Callable[[Any], _Value], write: Callable[[_Value], Any]
+) -> Callable[[Any], tuple[_Value, Any]]:
+    """``change`` made to work on a stored JSON document: the new value and its new document."""
+
+    def apply(document: Any) -> tuple[_Value, Any]:
+        new = change(read(document))
+        return new, write(new)
+
+    return apply
+
+
+def _rounds(document: Any) -> RoundState:
+    return state_from_json(document) if document else RoundState()
+
+
+def _votes(document: Any) -> Votes:
+    return votes_from_json(document) if document else (VotingRules(), ())
+
+
+def _votes_document(votes: Votes) -> dict[str, Any]:
+    return votes_to_json(*votes)
+
+
+def compact_json(data: Any) -> str:
+    """Compact JSON, UTF-8 characters kept: the text both stores keep for a concept version.
+
+    >>> compact_json({"title": "Жасыл аула", "version": 1})
+    '{"title":"Жасыл аула","version":1}'
+
+    Parameters
+    ----------
+    data
+        Anything :func:`json.dumps` takes.
+
+    Returns
+    -------
+    str
+        The JSON text, without spaces.
+    """
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def store_error(err: OSError) -> StoreError:
+    """The :class:`~codesign.errors.StoreError` for a disk error, its reason in words.
+
+    >>> store_error(OSError(28, "No space left on device")).params
+    {'reason': 'No space left on device'}
+
+    Parameters
+    ----------
+    err
+        What the operating system raised.
+
+    Returns
+    -------
+    StoreError
+        ``save.failed`` with the reason.
+    """
+    return StoreError(reason=err.strerror or str(err))
+
+
+@contextlib.contextmanager
+def os_errors_as_store_errors() -> Iterator[None]:
+    """Turn an :class:`OSError` raised inside the block into :func:`store_error`'s error.
+
+    >>> with os_errors_as_store_errors():
+    ...     open("/nonexistent/folder/file", "wb")
+    Traceback (most recent call last):
+    ...
+    codesign.errors.StoreError: Could not save: No such file or directory
+
+    Yields
+    ------
+    None
+        Run the disk work inside the ``with`` block.
+    """
+    try:
+        yield
+    except OSError as err:
+        raise store_error(err) from err
 
 
 def is_database_url(location: str) -> bool:
@@ -127,6 +474,16 @@ def is_database_url(location: str) -> bool:
 
     >>> is_database_url("postgresql://codesign@db.local/codesign"), is_database_url("sessions")
     (True, False)
+
+    Parameters
+    ----------
+    location
+        A sessions folder or a database URL.
+
+    Returns
+    -------
+    bool
+        True for ``postgresql://`` and ``postgres://`` URLs.
     """
     return location.startswith(("postgresql://", "postgres://"))
 
@@ -134,10 +491,18 @@ def is_database_url(location: str) -> bool:
 def open_store(sessions_dir: str | os.PathLike[str] | None = None, database_url: str | None = None) -> Store:
     """The configured store: PostGIS when a database URL is given or set, else the sessions folder.
 
-    ``database_url`` (or, when it is ``None``, ``CODESIGN_DATABASE_URL``) selects the
-    :class:`~codesign.storage.postgis.PostgisStore`; an empty string means "no database".
-    Otherwise the :class:`~codesign.storage.files.FileStore` in ``sessions_dir`` (or
-    ``CODESIGN_SESSIONS_DIR``, or ``sessions``).
+    Parameters
+    ----------
+    sessions_dir
+        The sessions folder (default ``CODESIGN_SESSIONS_DIR``, or ``sessions``).
+    database_url
+        A PostgreSQL URL (default ``CODESIGN_DATABASE_URL``); an empty string means "no database".
+
+    Returns
+    -------
+    Store
+        The :class:`~codesign.storage.postgis.PostgisStore` when there is a URL, else the
+        :class:`~codesign.storage.files.FileStore` in the folder.
     """
     configured = settings()
     url = (database_url if database_url is not None else configured.database_url).strip()
@@ -145,5 +510,7 @@ def open_store(sessions_dir: str | os.PathLike[str] | None = None, database_url:
         from codesign.storage.postgis import PostgisStore  # psycopg is loaded only when a database is used
 
         return PostgisStore(url)
+    from codesign.storage.files import FileStore  # the file store builds on this module
+
     folder = sessions_dir if sessions_dir is not None else configured.sessions_dir
     return FileStore(folder)

@@ -23,9 +23,7 @@ True
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -33,12 +31,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from codesign.domain.concept import Concept, concept_to_geojson
+from codesign.domain.concept import Concept
 from codesign.domain.rounds import RoundState
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
-from codesign.domain.votes import VotingRules
+from codesign.domain.votes import Votes, VotingRules
 from codesign.errors import CodesignError, StoreError
-from codesign.storage.base import Store, Votes, is_database_url
+from codesign.storage.base import Store, is_database_url, os_errors_as_store_errors, store_error
+from codesign.storage.disk import write_version
 from codesign.storage.files import FileStore
 
 __all__ = ["CopiedSession", "copy_sessions", "open_location", "session_owners"]
@@ -61,7 +60,13 @@ class CopiedSession:
     damaged_skipped: int = 0
 
     def summary(self) -> str:
-        """One line for the terminal."""
+        """One line for the terminal.
+
+        Returns
+        -------
+        str
+            The session, its versions per owner, rounds, votes and damaged versions left behind.
+        """
         counts = ", ".join(f"{owner} {n}" for owner, n in self.versions.items()) or "none"
         extra = [what for what, copied in (("rounds", self.rounds), ("votes", self.votes)) if copied]
         line = f"{self.session_id} ({self.title}): versions {counts}"
@@ -73,7 +78,18 @@ class CopiedSession:
 
 
 def open_location(location: str) -> Store:
-    """The store at ``location``: a PostgreSQL URL or a sessions folder."""
+    """The store at ``location``: a PostgreSQL URL or a sessions folder.
+
+    Parameters
+    ----------
+    location
+        ``postgresql://...`` or a folder.
+
+    Returns
+    -------
+    Store
+        The PostGIS store or the file store there.
+    """
     if is_database_url(location):
         from codesign.storage.postgis import PostgisStore
 
@@ -82,12 +98,40 @@ def open_location(location: str) -> Store:
 
 
 def session_owners(session: Session) -> list[str]:
-    """Everyone who may have concepts in a session: its teams, the plan and the joint vision."""
+    """Everyone who may have concepts in a session: its teams, the plan and the joint vision.
+
+    Parameters
+    ----------
+    session
+        The session.
+
+    Returns
+    -------
+    list of str
+        The teams' ids, then ``plan`` and ``vision``.
+    """
     return [team.id for team in session.teams] + [PLAN_OWNER, VISION_OWNER]
 
 
 def copy_sessions(source: Store, target: Store, session_ids: Sequence[str] = ()) -> list[CopiedSession]:
-    """Copy the given sessions (default: all), oldest first; returns what was copied of each."""
+    """Copy the given sessions (default: all), oldest first.
+
+    A session already in the target is refused (``session.exists``) before anything is copied.
+
+    Parameters
+    ----------
+    source
+        The store to copy from.
+    target
+        The store to copy into (a file store or the PostGIS store).
+    session_ids
+        The sessions to copy; empty for all.
+
+    Returns
+    -------
+    list of CopiedSession
+        What was copied of each session.
+    """
     sessions = [source.load_session(i) for i in session_ids] if session_ids else source.list_sessions()[::-1]
     present = {s.id for s in target.list_sessions()}
     for session in sessions:
@@ -129,11 +173,9 @@ def _copy_into_folder(
     target: FileStore, session: Session, concepts: list[Concept], rounds: RoundState | None, votes: Votes | None
 ) -> None:
     """Build the session in a staging folder beside the sessions, read it back, rename it into place."""
-    try:
+    with os_errors_as_store_errors():
         target.root.mkdir(parents=True, exist_ok=True)
         staging_root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.root))
-    except OSError as err:
-        raise StoreError(reason=err.strerror or str(err)) from err
     try:
         staging = FileStore(staging_root)
         staging.create_session(
@@ -157,30 +199,18 @@ def _copy_into_folder(
         except OSError as err:
             if (target.root / session.id).exists():
                 raise CodesignError("session.exists", session_id=session.id) from None
-            raise StoreError(reason=err.strerror or str(err)) from err
+            raise store_error(err) from err
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
 
 
 def _write_version(session_folder: Path, concept: Concept) -> None:
-    """Write one version file as the file store does (docs/concept-format.md), dated by its save time."""
-    folder = session_folder / "concepts" / concept.team
-    path = folder / f"v{concept.version:06d}.geojson"
-    data = json.dumps(concept_to_geojson(concept), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".tmp-copy-{secrets.token_hex(4)}"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-        if concept.saved_at:
-            with contextlib.suppress(ValueError):
-                moment = datetime.fromisoformat(concept.saved_at).timestamp()
-                os.utime(path, (moment, moment))  # the file store reports a version's time from the file's
-    except OSError as err:
-        raise StoreError(reason=err.strerror or str(err)) from err
+    """Write one version file as the file store does, dated by its save time."""
+    path = write_version(session_folder / "concepts" / concept.team, concept)
+    if concept.saved_at:
+        with contextlib.suppress(ValueError), os_errors_as_store_errors():
+            moment = datetime.fromisoformat(concept.saved_at).timestamp()
+            os.utime(path, (moment, moment))  # the file store reports a version's time from the file's
 
 
 def _check_read_back(staging: FileStore, session: Session, concepts: list[Concept]) -> None:

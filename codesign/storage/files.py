@@ -15,6 +15,9 @@ first time the store meets it, never deleted, and listed by :meth:`FileStore.dam
 its number is never given to a new version. Temporary files left by a process killed while
 saving are removed by the next save.
 
+How files are written (atomically, under locks) is :mod:`codesign.storage.disk`. The folder
+also keeps the facilitator's generated secret (:mod:`codesign.storage.secret_file`).
+
 >>> import tempfile
 >>> store = FileStore(tempfile.mkdtemp())
 >>> s = store.create_session(site="aksu-city-square", title="Demo", teams=[("Team A", None)])
@@ -30,16 +33,17 @@ import json
 import os
 import re
 import secrets
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
-from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson, concept_to_geojson
+from typing_extensions import override
+
+from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson
 from codesign.domain.ids import check_identifier
-from codesign.domain.session import Session, Team, new_session
+from codesign.domain.session import Session, Team
 from codesign.errors import (
     CodesignError,
     InvalidConceptError,
@@ -47,53 +51,18 @@ from codesign.errors import (
     SessionNotFound,
     StoreError,
 )
-from codesign.storage.room_state import RoomStateMixin
+from codesign.storage.base import StoreBase, compact_json, os_errors_as_store_errors, store_error
+from codesign.storage.disk import fsync_dir, remove_temp_files, version_file_name, write_atomic, write_version
 
-__all__ = [
-    "DAMAGED_DIR",
-    "FileStore",
-]
+__all__ = ["DAMAGED_DIR", "FileStore"]
 
 _VERSION_FILE = re.compile(r"^v(\d{6})\.geojson$")
 #: A file set aside keeps its name (a numeric suffix is added only if that name is taken).
 _SET_ASIDE_FILE = re.compile(r"^v(\d{6})\.geojson(?:\.\d+)?$")
 #: Sub-folder of ``concepts/<owner>/`` for version files that did not read back whole.
 DAMAGED_DIR = "damaged"
-#: Prefix of the temporary files written before ``os.replace``.
-TEMP_PREFIX = ".tmp-"
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _remove_temp_files(folder: Path) -> None:
-    """Remove temporary files of saves that never finished (call with the session lock held)."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if entry.name.startswith(TEMP_PREFIX) and entry.is_file(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+_Value = TypeVar("_Value")
 
 
 def _damage_reason(err: BaseException) -> str:
@@ -113,8 +82,16 @@ def _damage_reason(err: BaseException) -> str:
 _NOT_DAMAGE = (OSError, MemoryError)
 
 
-class FileStore(RoomStateMixin):
-    """Sessions and versioned concepts in a folder (``CODESIGN_SESSIONS_DIR``)."""
+class FileStore(StoreBase):
+    """Sessions and versioned concepts in a folder (``CODESIGN_SESSIONS_DIR``).
+
+    Parameters
+    ----------
+    root
+        The sessions folder (made on the first session).
+    now
+        The clock of creation and save times (default: the current UTC time).
+    """
 
     def __init__(self, root: str | os.PathLike[str], now: Callable[[], datetime] | None = None) -> None:
         self.root = Path(root)
@@ -132,13 +109,14 @@ class FileStore(RoomStateMixin):
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
+        handle: IO[bytes]
         try:
             handle = open(folder / ".lock", "a+b")  # noqa: SIM115 - closed by the with below
         except OSError as err:
             try:  # a read-only folder: an existing lock file can still be locked
                 handle = open(folder / ".lock", "rb")  # noqa: SIM115 - closed by the with below
             except OSError:
-                raise StoreError(reason=err.strerror or str(err)) from err
+                raise store_error(err) from err
         with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
@@ -146,38 +124,23 @@ class FileStore(RoomStateMixin):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def create_session(
-        self,
-        *,
-        site: str,
-        title: str,
-        teams: Sequence[tuple[str, str | None]],
-        day: date | None = None,
-        session_id: str | None = None,
-        illustrative: bool = False,
-    ) -> Session:
-        """Create a session with teams ``(name, colour or None)`` (see :func:`new_session`)."""
-        session = new_session(
-            site=site,
-            title=title,
-            teams=teams,
-            now=self._now(),
-            day=day,
-            session_id=session_id,
-            illustrative=illustrative,
-        )
+    def _insert_session(self, session: Session) -> None:
         folder = self._session_dir(session.id)
-        try:
-            folder.mkdir(parents=True, exist_ok=False)
-            _write_atomic(folder / "session.json", _dump(asdict(session)))
-        except FileExistsError:
-            raise CodesignError("session.exists", session_id=session.id) from None
-        except OSError as err:
-            raise StoreError(reason=err.strerror or str(err)) from err
-        return session
+        with os_errors_as_store_errors():
+            try:
+                folder.mkdir(parents=True, exist_ok=False)
+            except FileExistsError:
+                raise CodesignError("session.exists", session_id=session.id) from None
+            write_atomic(folder / "session.json", _dump(asdict(session)))
 
+    def _write_session(self, folder: Path, session: Session) -> None:
+        """With the session's lock held: rewrite ``session.json``."""
+        remove_temp_files(folder)
+        with os_errors_as_store_errors():
+            write_atomic(folder / "session.json", _dump(asdict(session)))
+
+    @override
     def load_session(self, session_id: str) -> Session:
-        """The session with that id, or :class:`SessionNotFound`."""
         path = self._session_dir(session_id) / "session.json"
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -186,8 +149,9 @@ class FileStore(RoomStateMixin):
         teams = tuple(Team(**t) for t in raw.pop("teams"))
         return Session(teams=teams, **raw)
 
+    @override
     def list_sessions(self) -> list[Session]:
-        """All sessions, newest first."""
+        # A folder whose session.json does not read is left out.
         if not self.root.is_dir():
             return []
         found = []
@@ -197,17 +161,13 @@ class FileStore(RoomStateMixin):
                     found.append(self.load_session(child.name))
         return sorted(found, key=lambda s: (s.date, s.created_at, s.id), reverse=True)
 
+    @override
     def update_session(self, session: Session) -> None:
-        """Rewrite session metadata (title, teams) under the session lock."""
         with self._locked(session.id) as folder:
-            _remove_temp_files(folder)
-            try:
-                _write_atomic(folder / "session.json", _dump(asdict(session)))
-            except OSError as err:
-                raise StoreError(reason=err.strerror or str(err)) from err
+            self._write_session(folder, session)
 
+    @override
     def reissue_token(self, session_id: str, who: str) -> Session:
-        """Give a team (its id) or the reviewers (``"reviewer"``) a new link; the old one stops working."""
         with self._locked(session_id) as folder:
             session = self.load_session(session_id)
             if who == "reviewer":
@@ -216,34 +176,26 @@ class FileStore(RoomStateMixin):
                 session.team(who)
                 teams = tuple(replace(t, token=secrets.token_urlsafe(16)) if t.id == who else t for t in session.teams)
                 session = replace(session, teams=teams)
-            _remove_temp_files(folder)
-            try:
-                _write_atomic(folder / "session.json", _dump(asdict(session)))
-            except OSError as err:
-                raise StoreError(reason=err.strerror or str(err)) from err
+            self._write_session(folder, session)
             return session
 
     # ------------------------------------------------------------------ rounds and votes
     def _read_document(self, session_id: str, name: str) -> dict[str, Any] | None:
         path = self._session_dir(session_id) / f"{name}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except ValueError:
             return None  # a damaged file reads as "nothing set yet"; the next write replaces it
+        return document
 
-    def _update_document(
-        self, session_id: str, name: str, change: Callable[[Any], Any], read: Callable, write: Callable
-    ) -> Any:
+    def _update_document(self, session_id: str, name: str, apply: Callable[[Any], tuple[_Value, Any]]) -> _Value:
         with self._locked(session_id) as folder:
-            current = read(self._read_document(session_id, name))
-            new = change(current)
-            _remove_temp_files(folder)
-            try:
-                _write_atomic(folder / f"{name}.json", _dump(write(new)))
-            except OSError as err:
-                raise StoreError(reason=err.strerror or str(err)) from err
+            new, document = apply(self._read_document(session_id, name))
+            remove_temp_files(folder)
+            with os_errors_as_store_errors():
+                write_atomic(folder / f"{name}.json", _dump(document))
             return new
 
     # ------------------------------------------------------------------ concepts
@@ -264,7 +216,7 @@ class FileStore(RoomStateMixin):
         return sorted(int(m.group(1)) for name in os.listdir(damaged) if (m := _SET_ASIDE_FILE.match(name)))
 
     def _read(self, owner_dir: Path, number: int) -> Concept:
-        path = owner_dir / f"v{number:06d}.geojson"
+        path = owner_dir / version_file_name(number)
         raw = path.read_bytes()
         concept = concept_from_geojson(json.loads(raw))
         if concept.version != number:
@@ -279,7 +231,7 @@ class FileStore(RoomStateMixin):
 
     def _reads_back(self, owner_dir: Path, number: int) -> bool | None:
         """Whether a version file reads back whole: True, False (damaged), None (cannot read it now)."""
-        path = owner_dir / f"v{number:06d}.geojson"
+        path = owner_dir / version_file_name(number)
         try:
             stat = path.stat()
             if self._read_back_whole.get(str(path)) == (stat.st_ino, stat.st_size, stat.st_mtime_ns):
@@ -295,7 +247,7 @@ class FileStore(RoomStateMixin):
         """With the session lock held: move a version file that does not read back to ``damaged/``."""
         if self._reads_back(owner_dir, number) is not False:
             return False  # checked again under the lock: whole, gone, or unreadable only for now
-        name = f"v{number:06d}.geojson"
+        name = version_file_name(number)
         target_dir = owner_dir / DAMAGED_DIR
         target_dir.mkdir(exist_ok=True)
         target = target_dir / name
@@ -304,8 +256,8 @@ class FileStore(RoomStateMixin):
             suffix += 1
             target = target_dir / f"{name}.{suffix}"
         os.rename(owner_dir / name, target)
-        _fsync_dir(target_dir)
-        _fsync_dir(owner_dir)
+        fsync_dir(target_dir)
+        fsync_dir(owner_dir)
         return True
 
     def _set_aside(self, session_id: str, owner_dir: Path, number: int) -> None:
@@ -326,25 +278,28 @@ class FileStore(RoomStateMixin):
                     break
         return found[::-1]
 
+    @override
     def latest_version(self, session_id: str, owner: str) -> int:
-        """The newest version that reads back whole, 0 when there is none yet."""
+        # The newest version that reads back whole; damaged files met are set aside.
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         numbers = self._readable_numbers(session_id, owner_dir, newest_only=True)
         return numbers[-1] if numbers else 0
 
+    @override
     def versions(self, session_id: str, owner: str) -> list[VersionInfo]:
-        """Every version that reads back whole, oldest first (each file is read once per store)."""
+        # Versions that read back whole (each file is read once per store); the time is the file's.
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         result = []
         for number in self._readable_numbers(session_id, owner_dir):
             with contextlib.suppress(OSError):
-                stat = (owner_dir / f"v{number:06d}.geojson").stat()
+                stat = (owner_dir / version_file_name(number)).stat()
                 saved = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
                 result.append(VersionInfo(number, saved, stat.st_size))
         return result
 
+    @override
     def load_version(self, session_id: str, owner: str, version: int) -> Concept:
-        """One stored version (a damaged one is set aside and reported as not found)."""
+        # A damaged file is set aside and reported as not found.
         owner_dir = self._owner_dir(self._session_dir(session_id), owner)
         try:
             return self._read(owner_dir, version)
@@ -356,11 +311,9 @@ class FileStore(RoomStateMixin):
             self._set_aside(session_id, owner_dir, version)
             raise CodesignError("error.version_not_found", version=version) from None
 
+    @override
     def load_latest(self, session_id: str, owner: str) -> Concept | None:
-        """The newest version that reads back whole; ``None`` if there is none.
-
-        Damaged files met on the way are set aside (see :meth:`damaged_versions`).
-        """
+        # The newest version that reads back whole; damaged files met on the way are set aside.
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
@@ -374,8 +327,9 @@ class FileStore(RoomStateMixin):
                 self._set_aside(session_id, owner_dir, number)
         return None
 
+    @override
     def damaged_versions(self, session_id: str) -> list[tuple[str, str, str]]:
-        """Version files set aside as damaged: ``(owner, file name, reason)``, by owner and name."""
+        # The files set aside in concepts/<owner>/damaged/, by owner and name, with what is wrong.
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
@@ -391,20 +345,15 @@ class FileStore(RoomStateMixin):
                     found.append((owner_dir.name, path.name, _why_damaged(path, int(match.group(1)))))
         return found
 
+    @override
     def save_concept(self, session_id: str, owner: str, concept: Concept, base_version: int | None) -> Concept:
-        """Store ``concept`` as a new version and return it with version and time set.
-
-        ``base_version`` is the version the editor started from; if another save came
-        in since, :class:`SessionConflictError` carries the latest version number.
-        ``None`` stores it on top of whatever is latest (an import: "this file becomes the
-        concept"), decided under the same lock, so concurrent imports all become versions. The new
-        number is above every number used before, damaged files included. A full or
-        read-only disk raises :class:`StoreError` (``save.failed``) and changes nothing.
-        """
+        # The new number is above every number used before, damaged files included. A full or
+        # read-only disk raises StoreError (save.failed) and changes nothing. base_version=None
+        # (an import) is decided under the same lock, so concurrent imports all become versions.
         check_identifier(owner, "team")  # before the lock file is touched
         with self._locked(session_id) as folder:
             owner_dir = self._owner_dir(folder, owner)
-            _remove_temp_files(owner_dir)
+            remove_temp_files(owner_dir)
             latest = 0
             for number in reversed(self._version_numbers(owner_dir)):
                 whole = self._reads_back(owner_dir, number)
@@ -423,15 +372,7 @@ class FileStore(RoomStateMixin):
                 version=max(used, default=0) + 1,
                 saved_at=self._now().isoformat(timespec="seconds"),
             )
-            data = _dump(concept_to_geojson(saved))
-            concept_from_geojson(json.loads(data))  # never store what cannot be read back
-            path = owner_dir / f"v{saved.version:06d}.geojson"
-            try:
-                owner_dir.mkdir(parents=True, exist_ok=True)
-                _write_atomic(path, data)
-            except OSError as err:
-                raise StoreError(reason=err.strerror or str(err)) from err
-            self._remember_whole(path)
+            self._remember_whole(write_version(owner_dir, saved))
             return saved
 
 
@@ -449,4 +390,4 @@ def _why_damaged(path: Path, number: int) -> str:
 
 
 def _dump(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json(data).encode("utf-8")

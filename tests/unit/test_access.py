@@ -7,10 +7,11 @@ import stat
 
 import pytest
 
-from codesign.domain.access import facilitator_secret, join_code, team_for_code
+from codesign.domain.access import join_code, team_for_code
 from codesign.domain.session import Session, Team
 from codesign.errors import AccessDenied, CodesignError
 from codesign.i18n import LANGUAGES, translate
+from codesign.services.secret import facilitator_secret
 
 #: A token whose join code is made only of letters that have Cyrillic look-alikes (found once, by search).
 TOKEN = "token-233"
@@ -162,7 +163,7 @@ def test_exactly_16_characters_is_enough(tmp_path):
 
 
 def test_the_secret_from_secrets_toml(tmp_path):
-    from codesign.domain.access import secret_from_toml_files
+    from codesign.services.secret import secret_from_toml_files
 
     home, project = tmp_path / "home", tmp_path / "project"
     for folder in (home, project):
@@ -181,7 +182,7 @@ def test_the_secret_from_secrets_toml(tmp_path):
 
 
 def test_a_broken_secrets_toml_is_a_clear_error(tmp_path):
-    from codesign.domain.access import secret_from_toml_files
+    from codesign.services.secret import secret_from_toml_files
 
     path = tmp_path / "secrets.toml"
     path.write_text("facilitator_secret = \n")

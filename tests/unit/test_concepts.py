@@ -10,13 +10,13 @@ from shapely.geometry import LineString, Point, box
 from codesign.analysis.figures import concept_figures, zone_overlaps
 from codesign.domain.concept import (
     Concept,
-    apply_drawings,
     concept_from_geojson,
     concept_to_geojson,
     delete_feature,
     edit_feature,
     merge_concepts,
 )
+from codesign.domain.drawings import apply_drawings
 from codesign.errors import CodesignError, InvalidConceptError
 
 SELECTED = {"zone": "playground", "path": "walkway", "amenity": "bench"}

@@ -20,7 +20,8 @@ from shapely.geometry import Point, Polygon
 import codesign.storage.files
 from codesign.domain.concept import Concept, ConceptFeature, concept_from_geojson, concept_to_geojson
 from codesign.errors import CodesignError, StoreError
-from codesign.storage.files import DAMAGED_DIR, TEMP_PREFIX, FileStore
+from codesign.storage.disk import TEMP_PREFIX
+from codesign.storage.files import DAMAGED_DIR, FileStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "aksu-city-square"

@@ -26,10 +26,10 @@ from codesign.domain.concept import (
     MAX_TITLE,
     Concept,
     ConceptFeature,
-    apply_drawings,
     concept_from_geojson,
     concept_to_geojson,
 )
+from codesign.domain.drawings import apply_drawings
 from codesign.domain.geometry import clean_shape, to_geojson_geometry
 from codesign.domain.site import load_site
 from codesign.domain.taxonomy import categories, category

@@ -20,11 +20,11 @@ from codesign.domain.concept import (
     MAX_CONCEPT_VERTICES,
     Concept,
     ConceptFeature,
-    apply_drawings,
     concept_from_geojson,
     concept_to_geojson,
     concept_vertices,
 )
+from codesign.domain.drawings import apply_drawings
 from codesign.domain.geometry import MAX_SHAPE_VERTICES, clean_shape, count_positions
 from codesign.domain.site import load_site
 from codesign.errors import InvalidConceptError, InvalidGeometryError

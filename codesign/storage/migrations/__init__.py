@@ -49,7 +49,15 @@ class Migration:
 
 
 class SchemaTooNewError(RuntimeError):
-    """The database holds migrations this version of the app does not know: update the app."""
+    """The database holds migrations this version of the app does not know: update the app.
+
+    Parameters
+    ----------
+    newest_applied
+        The newest migration the database has.
+    newest_known
+        The newest migration this app knows.
+    """
 
     def __init__(self, newest_applied: int, newest_known: int) -> None:
         self.newest_applied = newest_applied
@@ -61,7 +69,18 @@ class SchemaTooNewError(RuntimeError):
 
 
 def available_migrations(folder: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]:
-    """The migrations in ``folder``, by number; refuses gaps and doubled numbers."""
+    """The migrations in ``folder``, by number; refuses gaps and doubled numbers.
+
+    Parameters
+    ----------
+    folder
+        Where the ``NNNN_what_it_does.sql`` files are.
+
+    Returns
+    -------
+    tuple of Migration
+        Numbered 1, 2, 3, ... (:class:`ValueError` for a badly named file or a gap).
+    """
     found = []
     for path in sorted(folder.glob("*.sql")):
         match = _FILE_NAME.match(path.name)
@@ -87,7 +106,18 @@ def _create_bookkeeping(conn: psycopg.Connection) -> None:
 
 
 def applied_migrations(conn: psycopg.Connection) -> list[int]:
-    """Numbers of the migrations recorded as applied (empty for a new database)."""
+    """Numbers of the migrations recorded as applied.
+
+    Parameters
+    ----------
+    conn
+        A connection to the database.
+
+    Returns
+    -------
+    list of int
+        Ascending; empty for a new database.
+    """
     exists = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
     if not exists or not exists[0]:
         return []
@@ -102,8 +132,21 @@ def apply_migrations(
 ) -> list[int]:
     """Apply the migrations not applied yet (up to number ``up_to``), in one transaction.
 
-    Returns the numbers applied now (empty when the schema was already up to date). Raises
-    :class:`SchemaTooNewError` when the database has a migration newer than any known here.
+    Raises :class:`SchemaTooNewError` when the database has a migration newer than any known here.
+
+    Parameters
+    ----------
+    conn
+        A connection to the database (in autocommit mode; the migrations run in one transaction).
+    migrations
+        The migrations (default: :func:`available_migrations`).
+    up_to
+        Apply none above this number (default: all).
+
+    Returns
+    -------
+    list of int
+        The numbers applied now (empty when the schema was already up to date).
     """
     migrations = available_migrations() if migrations is None else migrations
     newest_known = migrations[-1].number if migrations else 0
