@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from codesign.domain.access import is_facilitator as secret_matches
+from codesign.domain.access import secret_matches
 
 st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide", initial_sidebar_state="collapsed")
 common.require_sound_configuration()  # a configured facilitator secret that is too short: nothing runs

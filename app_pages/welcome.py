@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import facilitator_secret_value, go_to, store, t
-from codesign.domain.access import is_facilitator as secret_matches
-from codesign.domain.access import team_for_code
+from codesign.domain.access import secret_matches, team_for_code
 from codesign.errors import AccessDenied
 
 st.title(t("welcome.title"))

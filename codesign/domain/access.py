@@ -35,13 +35,13 @@ __all__ = [
     "default_secrets_files",
     "facilitator_link",
     "facilitator_secret",
-    "is_facilitator",
     "is_reviewer",
     "join_code",
     "join_link",
     "normalise_code",
     "review_link",
     "secret_from_toml_files",
+    "secret_matches",
     "team_for_code",
     "team_for_token",
 ]
@@ -141,7 +141,7 @@ def default_secrets_files(cwd: str | os.PathLike[str] | None = None) -> list[Pat
     return [Path.home() / ".streamlit" / "secrets.toml", Path(cwd or os.getcwd()) / ".streamlit" / "secrets.toml"]
 
 
-def is_facilitator(given: str | None, secret: str) -> bool:
+def secret_matches(given: str | None, secret: str) -> bool:
     """Whether ``given`` is the facilitator's secret (constant-time)."""
     return bool(given) and hmac.compare_digest(str(given).encode(), secret.encode())
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from codesign.domain.access import facilitator_secret, is_facilitator, join_link, team_for_token
+from codesign.domain.access import facilitator_secret, join_link, secret_matches, team_for_token
 from codesign.domain.concept import Concept, ConceptFeature
 from codesign.errors import AccessDenied, CodesignError, InvalidIdentifier, SessionConflictError, SessionNotFound
 from codesign.storage.base import Store
@@ -115,9 +115,9 @@ def test_facilitator_secret_is_generated_once_and_overridable(tmp_path):
     from_env, from_toml = "from-env-0123456789", "from-toml-0123456789"
     assert facilitator_secret(tmp_path, env={"CODESIGN_FACILITATOR_SECRET": from_env}) == (from_env, False)
     assert facilitator_secret(tmp_path, env={}, configured=from_toml) == (from_toml, False)
-    assert is_facilitator(secret, secret)
-    assert not is_facilitator(secret[:-1], secret)
-    assert not is_facilitator(None, secret)
+    assert secret_matches(secret, secret)
+    assert not secret_matches(secret[:-1], secret)
+    assert not secret_matches(None, secret)
 
 
 def _save_until_stored(store: Store, session_id: str, team: str, count: int, tag: str) -> int:
