@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import datetime
 
 import segno
 import streamlit as st
@@ -17,7 +16,7 @@ from app_pages.room import countdown, presence, room_fingerprint, watch
 from app_pages.votes import display_names, target_label
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link
-from codesign.domain.presence import EDITING_WITHIN_S
+from codesign.domain.presence import team_activity
 from codesign.domain.rounds import (
     ROUND_KINDS,
     RoundPlan,
@@ -144,15 +143,8 @@ def gallery_view(session: Session) -> None:
     for i, team in enumerate(session.teams):
         concept = store().load_latest(session.id, team.id)
         with columns[i % len(columns)], st.container(border=True, key=f"gallery_{team.id}"):
-            saved_recently = False
-            if concept is not None and concept.saved_at:
-                saved_recently = now - datetime.fromisoformat(concept.saved_at).timestamp() <= EDITING_WITHIN_S
-            state_text = (
-                t("projector.editing")
-                if saved_recently
-                else (t("projector.connected") if team.id in connected else t("projector.idle"))
-            )
-            st.markdown(f"#### {md(names[team.id])}  \n{state_text}")
+            activity = team_activity(concept.saved_at if concept else None, team.id in connected, now)
+            st.markdown(f"#### {md(names[team.id])}  \n{t(f'projector.{activity.value}')}")
             if concept is None:
                 st.caption(t("facilitator.nothing_yet"))
                 continue
