@@ -7,12 +7,12 @@ import html
 
 import streamlit as st
 
-from app_pages.common import base_url, error_text, is_facilitator, lang, md, num, session_picker, site, store, t
+from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
+from app_pages.room import largest_zones
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link, review_link
 from codesign.domain.session import parse_team_lines
 from codesign.domain.site import list_sites
-from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError
 
 if not is_facilitator():
@@ -107,8 +107,7 @@ def live_concepts() -> None:
             )
             continue
         figures = concept_figures(concept, the_site.frame)
-        top = sorted(figures.zone_area_m2.items(), key=lambda kv: -kv[1])[:3]
-        summary = ", ".join(f"{category(c).icon} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top)
+        summary = largest_zones(figures)
         amenities = sum(figures.amenity_count.values())
         rows.append(
             {

@@ -7,30 +7,31 @@ from __future__ import annotations
 
 import io
 import time
-from datetime import datetime
 
 import segno
 import streamlit as st
 
-from app_pages.common import base_url, desk_page, error_text, lang, md, num, site, store, t
-from app_pages.room import countdown, presence, room_fingerprint, watch
+from app_pages.common import base_url, desk_page, error_text, md, num, site, store, t
+from app_pages.room import countdown, largest_zones, presence, room_fingerprint, watch
 from app_pages.votes import display_names, target_label
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link
-from codesign.domain.presence import EDITING_WITHIN_S
+from codesign.domain.presence import team_activity
 from codesign.domain.rounds import (
+    ROUND_ACTIONS,
     ROUND_KINDS,
     RoundPlan,
     RoundState,
+    available_actions,
     effective_status,
     end,
     pause,
+    plan_text,
     reopen,
     resume,
     start,
 )
 from codesign.domain.session import Session
-from codesign.domain.taxonomy import category
 from codesign.domain.votes import VotingRules, tally
 from codesign.errors import CodesignError
 from codesign.render.svg import concept_svg
@@ -92,7 +93,7 @@ def join_view(session: Session) -> None:
 def rounds_view(session: Session, state: RoundState) -> None:
     now = time.time()
     with st.expander(t("projector.define_rounds"), expanded=not state.plan.rounds), st.form("rounds_form"):
-        default = "\n".join(f"{r.name} {r.minutes:g} {r.kind}" for r in state.plan.rounds) or t("projector.example")
+        default = plan_text(state.plan) or t("projector.example")
         text = st.text_area(
             t("projector.rounds_lines"),
             value=default,
@@ -116,15 +117,11 @@ def rounds_view(session: Session, state: RoundState) -> None:
             store().update_rounds(session.id, lambda s, i=index: start(s, i, time.time()))
             st.rerun()
     if state.round is not None:
-        actions = st.columns(4)
-        transitions = [
-            ("pause", pause, status == "running"),
-            ("resume", resume, status == "paused"),
-            ("end", end, status in ("running", "paused")),
-            ("reopen", reopen, status == "ended"),
-        ]
-        for column, (name, transition, enabled) in zip(actions, transitions, strict=True):
-            if column.button(t(f"projector.{name}"), key=f"round_{name}", disabled=not enabled, type="primary"):
+        allowed = available_actions(state, now)
+        transitions = {"pause": pause, "resume": resume, "end": end, "reopen": reopen}
+        for column, name in zip(st.columns(len(ROUND_ACTIONS)), ROUND_ACTIONS, strict=True):
+            transition = transitions[name]
+            if column.button(t(f"projector.{name}"), key=f"round_{name}", disabled=name not in allowed, type="primary"):
                 try:
                     store().update_rounds(session.id, lambda s, f=transition: f(s, time.time()))
                     st.rerun()
@@ -144,21 +141,13 @@ def gallery_view(session: Session) -> None:
     for i, team in enumerate(session.teams):
         concept = store().load_latest(session.id, team.id)
         with columns[i % len(columns)], st.container(border=True, key=f"gallery_{team.id}"):
-            saved_recently = False
-            if concept is not None and concept.saved_at:
-                saved_recently = now - datetime.fromisoformat(concept.saved_at).timestamp() <= EDITING_WITHIN_S
-            state_text = (
-                t("projector.editing")
-                if saved_recently
-                else (t("projector.connected") if team.id in connected else t("projector.idle"))
-            )
-            st.markdown(f"#### {md(names[team.id])}  \n{state_text}")
+            activity = team_activity(concept.saved_at if concept else None, team.id in connected, now)
+            st.markdown(f"#### {md(names[team.id])}  \n{t(f'projector.{activity.value}')}")
             if concept is None:
                 st.caption(t("facilitator.nothing_yet"))
                 continue
             st.image(concept_svg(concept, the_site, width=480, height=330), use_container_width=True)
             figures = concept_figures(concept, the_site.frame)
-            top = sorted(figures.zone_area_m2.items(), key=lambda kv: -kv[1])[:3]
             st.markdown(
                 t(
                     "projector.card",
@@ -167,7 +156,7 @@ def gallery_view(session: Session) -> None:
                     amenities=sum(figures.amenity_count.values()),
                 )
                 + "  \n"
-                + ", ".join(f"{category(c).icon} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top)
+                + largest_zones(figures)
             )
             if st.button(t("projector.open"), key=f"open_{team.id}"):
                 full_screen(names[team.id], concept_svg(concept, the_site, width=1400, height=900))

@@ -12,9 +12,11 @@ from collections.abc import Callable, Hashable
 import streamlit as st
 import streamlit.components.v1 as components
 
-from app_pages.common import store, t
+from app_pages.common import lang, num, store, t
+from codesign.analysis.figures import Figures
 from codesign.domain.presence import PresenceBoard
 from codesign.domain.rounds import RoundState, effective_status, remaining
+from codesign.domain.taxonomy import category
 
 #: How often open pages look for changes (seconds).
 WATCH_EVERY_S = 3
@@ -76,3 +78,9 @@ def room_fingerprint(session_id: str) -> Hashable:
     """What changes the room's state for a page: the rounds, and whether time ran out."""
     state = store().load_rounds(session_id)
     return (state.current, state.status, state.started_at, state.extra_seconds, effective_status(state, time.time()))
+
+
+def largest_zones(figures: Figures, count: int = 3) -> str:
+    """A concept's largest zones in words (icon, category, m²), as the projector and the desk summarise it."""
+    top = sorted(figures.zone_area_m2.items(), key=lambda kv: -kv[1])[:count]
+    return ", ".join(f"{category(c).icon} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top)

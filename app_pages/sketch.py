@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import store, t
-from app_pages.editor import run_editor
+from app_pages.editor import run_editor, was_editing
 from codesign.domain.access import team_for_token
 from codesign.errors import CodesignError
 
@@ -19,7 +19,6 @@ try:
     team = team_for_token(session, st.query_params.get("t"))
 except CodesignError:
     # A tablet that was editing with this link hears why it stopped working; anyone else, that it is wrong.
-    was_editing = any(str(key).startswith(f"editor:{session_id}:") for key in st.session_state)
-    st.error(t("sketch.link_revoked" if was_editing else "sketch.bad_link"))
+    st.error(t("sketch.link_revoked" if was_editing(session_id) else "sketch.bad_link"))
     st.stop()
 run_editor(session, team)

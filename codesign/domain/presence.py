@@ -4,19 +4,63 @@
 >>> board.seen("s", "team-1", now=100.0)
 >>> board.connected("s", now=105.0), board.connected("s", now=200.0)
 (['team-1'], [])
+>>> team_activity("2026-06-01T10:00:00+00:00", connected=False, now=1780308060.0).value
+'editing'
 """
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections import defaultdict
+from datetime import datetime
 
-__all__ = ["CONNECTED_WITHIN_S", "EDITING_WITHIN_S", "PresenceBoard"]
+__all__ = ["CONNECTED_WITHIN_S", "EDITING_WITHIN_S", "PresenceBoard", "TeamActivity", "team_activity"]
 
 #: A tablet that called in within this many seconds counts as connected.
 CONNECTED_WITHIN_S = 15.0
 #: A team that saved within this many seconds counts as still editing.
 EDITING_WITHIN_S = 90.0
+
+
+class TeamActivity(enum.Enum):
+    """What a team is doing, as the projector's gallery shows it."""
+
+    #: The team saved a version within :data:`EDITING_WITHIN_S` seconds.
+    EDITING = "editing"
+    #: No recent save, but a tablet of the team called in within :data:`CONNECTED_WITHIN_S` seconds.
+    CONNECTED = "connected"
+    #: Neither.
+    IDLE = "idle"
+
+
+def team_activity(last_saved_at: str | None, connected: bool, now: float) -> TeamActivity:
+    """Whether a team is editing (saved recently), only connected, or idle.
+
+    A recent save wins over a connected tablet: the team is at work.
+
+    >>> team_activity(None, connected=True, now=0.0).value
+    'connected'
+    >>> team_activity("1970-01-01T00:00:00+00:00", connected=False, now=EDITING_WITHIN_S + 1).value
+    'idle'
+
+    Parameters
+    ----------
+    last_saved_at : str or None
+        When the team's latest version was saved (ISO 8601 with a time zone), None if never.
+    connected : bool
+        Whether a tablet of the team called in lately (:meth:`PresenceBoard.connected`).
+    now : float
+        The time to judge at, in seconds since the epoch.
+
+    Returns
+    -------
+    TeamActivity
+        ``EDITING``, ``CONNECTED`` or ``IDLE``.
+    """
+    if last_saved_at and now - datetime.fromisoformat(last_saved_at).timestamp() <= EDITING_WITHIN_S:
+        return TeamActivity.EDITING
+    return TeamActivity.CONNECTED if connected else TeamActivity.IDLE
 
 
 class PresenceBoard:
@@ -27,11 +71,36 @@ class PresenceBoard:
         self._seen: dict[str, dict[str, float]] = defaultdict(dict)
 
     def seen(self, session_id: str, team_id: str, now: float) -> None:
-        """Record that a tablet of ``team_id`` is open now."""
+        """Record that a tablet of ``team_id`` is open now.
+
+        Parameters
+        ----------
+        session_id : str
+            The workshop session.
+        team_id : str
+            The team whose tablet called in.
+        now : float
+            The time of the call, in seconds since the epoch.
+        """
         with self._lock:
             self._seen[session_id][team_id] = now
 
     def connected(self, session_id: str, now: float, within: float = CONNECTED_WITHIN_S) -> list[str]:
-        """Teams with a tablet open within the last ``within`` seconds."""
+        """Teams with a tablet open within the last ``within`` seconds.
+
+        Parameters
+        ----------
+        session_id : str
+            The workshop session.
+        now : float
+            The time to judge at, in seconds since the epoch.
+        within : float
+            How many seconds a heartbeat counts.
+
+        Returns
+        -------
+        list of str
+            The ids of those teams, sorted.
+        """
         with self._lock:
             return sorted(team for team, at in self._seen[session_id].items() if now - at <= within)

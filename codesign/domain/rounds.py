@@ -22,14 +22,17 @@ from typing import Any, Literal
 from codesign.errors import CodesignError
 
 __all__ = [
+    "ROUND_ACTIONS",
     "ROUND_KINDS",
     "Round",
     "RoundPlan",
     "RoundState",
+    "available_actions",
     "editing_open",
     "effective_status",
     "end",
     "pause",
+    "plan_text",
     "remaining",
     "reopen",
     "resume",
@@ -327,6 +330,60 @@ def voting_open(state: RoundState, now: float) -> bool:
     return (
         state.round is not None and state.round.kind == "vote" and effective_status(state, now) in ("running", "paused")
     )
+
+
+#: What the facilitator can do to the current round, in the order the projector offers it.
+ROUND_ACTIONS = ("pause", "resume", "end", "reopen")
+_ACTIONS_WHEN: dict[str, frozenset[str]] = {
+    "running": frozenset({"pause", "end"}),
+    "paused": frozenset({"resume", "end"}),
+    "ended": frozenset({"reopen"}),
+}
+
+
+def available_actions(state: RoundState, now: float) -> frozenset[str]:
+    """Which of :data:`ROUND_ACTIONS` the current round allows now, as the room sees it.
+
+    A running round whose time is up has ended (:func:`effective_status`): it can be reopened.
+
+    >>> s = start(RoundState(RoundPlan.parse("Sketch 1")), 0, now=0.0)
+    >>> sorted(available_actions(s, now=30.0)), sorted(available_actions(s, now=61.0))
+    (['end', 'pause'], ['reopen'])
+
+    Parameters
+    ----------
+    state : RoundState
+        The rounds.
+    now : float
+        The time, in seconds since the epoch.
+
+    Returns
+    -------
+    frozenset of str
+        The actions allowed (none before the first round).
+    """
+    if state.round is None:
+        return frozenset()
+    return _ACTIONS_WHEN.get(effective_status(state, now), frozenset())
+
+
+def plan_text(plan: RoundPlan) -> str:
+    r"""The plan as the lines :meth:`RoundPlan.parse` reads back (``name minutes kind``).
+
+    >>> plan_text(RoundPlan.parse("Эскиз 25\nVote 2.5 vote"))
+    'Эскиз 25 sketch\nVote 2.5 vote'
+
+    Parameters
+    ----------
+    plan : RoundPlan
+        The rounds.
+
+    Returns
+    -------
+    str
+        One line per round; "" for no rounds.
+    """
+    return "\n".join(f"{r.name} {r.minutes:g} {r.kind}" for r in plan.rounds)
 
 
 def state_to_json(state: RoundState) -> dict[str, Any]:

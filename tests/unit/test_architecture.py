@@ -28,7 +28,19 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"render", "analysis", "domain", "errors", "config", "i18n"},
     "export": {"render", "analysis", "domain", "errors", "config", "i18n"},
     "services": {"storage", "analysis", "domain", "io", "errors", "config", "i18n"},
-    "cli": {"services", "storage", "report", "export", "render", "analysis", "domain", "io", "errors", "config", "i18n"},
+    "cli": {
+        "services",
+        "storage",
+        "report",
+        "export",
+        "render",
+        "analysis",
+        "domain",
+        "io",
+        "errors",
+        "config",
+        "i18n",
+    },
 }
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
