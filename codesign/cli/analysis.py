@@ -48,13 +48,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     compare.add_argument(
         "--against", default=PLAN_OWNER, help=f"{PLAN_OWNER} (default), {VISION_OWNER} or a team id (team-2)"
     )
-    compare.add_argument(
-        "--distance",
-        type=_positive_metres,
-        default=DEFAULT_MATCH_DISTANCE_M,
-        help=f"amenities of one type match within this many metres (default {DEFAULT_MATCH_DISTANCE_M:g})",
+    _add_distance_and_json(
+        compare, DEFAULT_MATCH_DISTANCE_M, "amenities of one type match within this many metres", "compare"
     )
-    compare.add_argument("--json", action="store_true", help="print JSON (docs/compare-format.md)")
     compare.set_defaults(handler=_compare)
     consensus = sub.add_parser("consensus", help="where the teams' concepts agree (faces, k-of-N, Fleiss' kappa)")
     consensus.add_argument("session")
@@ -65,14 +61,16 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help=f"share of voices at which ground counts as agreed (default {DEFAULT_THRESHOLD:g})",
     )
     consensus.add_argument("--with-plan", action="store_true", help="count the plan (if saved) as one more voice")
-    consensus.add_argument(
-        "--distance",
-        type=_positive_metres,
-        default=DEFAULT_CLUSTER_DISTANCE_M,
-        help=f"amenities of one type within this many metres cluster (default {DEFAULT_CLUSTER_DISTANCE_M:g})",
+    _add_distance_and_json(
+        consensus, DEFAULT_CLUSTER_DISTANCE_M, "amenities of one type within this many metres cluster", "consensus"
     )
-    consensus.add_argument("--json", action="store_true", help="print JSON (docs/consensus-format.md)")
     consensus.set_defaults(handler=_consensus)
+
+
+def _add_distance_and_json(parser: argparse.ArgumentParser, default: float, meaning: str, command: str) -> None:
+    """``--distance`` (positive metres) and ``--json`` (the format in ``docs/<command>-format.md``)."""
+    parser.add_argument("--distance", type=_positive_metres, default=default, help=f"{meaning} (default {default:g})")
+    parser.add_argument("--json", action="store_true", help=f"print JSON (docs/{command}-format.md)")
 
 
 def _positive_metres(text: str) -> float:
