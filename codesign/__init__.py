@@ -1,8 +1,16 @@
 """Tugan Qala Co-design: the domain package (never imports Streamlit).
 
-Sites, the category taxonomy, geometry checks and repair, concepts, the versioned
-session store, access tokens, the offline folium maps and the plan/site importer
-(:mod:`codesign.io`).
+Its layers, each importing only those before it: ``domain`` (sites, categories, concepts,
+sessions, access), ``analysis`` (figures, comparison, consensus), ``storage`` (the
+:class:`~codesign.storage.base.Store` protocol: a sessions folder or PostGIS), ``io`` (plans,
+concepts and sites from GIS/CAD files), ``render``, ``report`` and ``export``; ``services``
+and ``cli`` (``python -m codesign``) put them to work. The names below are the few a script
+starts from:
+
+>>> import codesign
+>>> site = codesign.load_site("aksu-city-square")
+>>> site.id, codesign.category("lawn").kind
+('aksu-city-square', 'zone')
 
 :mod:`codesign.gdal_env` is imported first: GDAL's safety options must be in place before
 pyogrio is first imported, by the app, the CLI and the tests alike.
@@ -11,17 +19,9 @@ pyogrio is first imported, by the app, the CLI and the tests alike.
 import codesign.gdal_env  # noqa: F401 - first, before anything can import pyogrio
 
 # isort: split
-from codesign.analysis.figures import concept_figures, zone_overlaps
-from codesign.domain.access import facilitator_link, join_link, team_for_token
-from codesign.domain.concept import (
-    Concept,
-    ConceptFeature,
-    concept_from_geojson,
-    concept_to_geojson,
-    merge_concepts,
-)
-from codesign.domain.drawings import apply_drawings
-from codesign.domain.geometry import MetricFrame, clean_shape
+from codesign.analysis.compare import compare_concepts
+from codesign.analysis.consensus import build_consensus
+from codesign.domain.concept import Concept, ConceptFeature
 from codesign.domain.session import Session, Team
 from codesign.domain.site import Site, list_sites, load_site
 from codesign.domain.taxonomy import Category, categories, category
@@ -37,21 +37,8 @@ from codesign.errors import (
     SiteNotFound,
     StoreError,
 )
-from codesign.io import (
-    ImportedFile,
-    ImportLimits,
-    ImportResult,
-    MappingSuggestion,
-    RawFeature,
-    ValueInfo,
-    build_concept,
-    import_site,
-    read_file,
-    suggest_category,
-    suggest_mapping,
-)
-from codesign.services.secret import facilitator_secret
-from codesign.storage.files import FileStore
+from codesign.io import build_concept, import_site, read_file, suggest_mapping
+from codesign.storage.base import Store, open_store
 
 __all__ = [
     "AccessDenied",
@@ -59,43 +46,27 @@ __all__ = [
     "CodesignError",
     "Concept",
     "ConceptFeature",
-    "FileStore",
     "ImportFormatError",
-    "ImportLimits",
-    "ImportResult",
-    "ImportedFile",
     "InvalidConceptError",
     "InvalidGeometryError",
     "InvalidIdentifier",
-    "MappingSuggestion",
-    "MetricFrame",
-    "RawFeature",
     "Session",
     "SessionConflictError",
     "SessionNotFound",
     "Site",
     "SiteNotFound",
+    "Store",
     "StoreError",
     "Team",
-    "ValueInfo",
-    "apply_drawings",
     "build_concept",
+    "build_consensus",
     "categories",
     "category",
-    "clean_shape",
-    "concept_figures",
-    "concept_from_geojson",
-    "concept_to_geojson",
-    "facilitator_link",
-    "facilitator_secret",
+    "compare_concepts",
     "import_site",
-    "join_link",
     "list_sites",
     "load_site",
-    "merge_concepts",
+    "open_store",
     "read_file",
-    "suggest_category",
     "suggest_mapping",
-    "team_for_token",
-    "zone_overlaps",
 ]

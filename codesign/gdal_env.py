@@ -177,9 +177,10 @@ def _loaded_gdal(pyogrio: ModuleType) -> ctypes.CDLL | None:
         candidates += sorted({line.split()[-1] for line in maps.splitlines() if "libgdal" in line.rsplit("/", 1)[-1]})
     except OSError:
         pass
-    package = Path(pyogrio.__file__).parent
-    for folder in (package.parent / "pyogrio.libs", package / ".dylibs"):  # wheels bundle their GDAL here
-        candidates += sorted(str(path) for path in folder.glob("*gdal*"))
+    if pyogrio.__file__ is not None:
+        package = Path(pyogrio.__file__).parent
+        for folder in (package.parent / "pyogrio.libs", package / ".dylibs"):  # wheels bundle their GDAL here
+            candidates += sorted(str(path) for path in folder.glob("*gdal*"))
     if found := ctypes.util.find_library("gdal"):
         candidates.append(found)
     for candidate in candidates:
@@ -223,7 +224,13 @@ def _refuse_http(pyogrio: ModuleType) -> bool:
 
 
 def http_refused() -> bool:
-    """Whether GDAL's HTTP requests are refused in this process (after :func:`checked_pyogrio`)."""
+    """Whether GDAL's HTTP requests are refused in this process (after :func:`checked_pyogrio`).
+
+    Returns
+    -------
+    bool
+        True once the refusing callback is installed.
+    """
     return _refusal is not None
 
 
@@ -235,16 +242,34 @@ def configure() -> None:
 
 
 def unexpected_drivers(pyogrio: ModuleType) -> set[str]:
-    """The vector drivers GDAL has registered beyond :data:`ALLOWED_DRIVERS` (empty when safe)."""
+    """The vector drivers GDAL has registered beyond :data:`ALLOWED_DRIVERS` (empty when safe).
+
+    Parameters
+    ----------
+    pyogrio
+        The imported pyogrio module.
+
+    Returns
+    -------
+    set of str
+        The drivers' short names.
+    """
     return set(pyogrio.list_drivers()) - ALLOWED_DRIVERS
 
 
 def checked_pyogrio() -> ModuleType:
     """pyogrio, once its GDAL is known to run with :data:`GDAL_OPTIONS` and only the allowed drivers.
 
-    Raises :class:`~codesign.errors.ImportFormatError` (``import.gdal_unsafe``) when pyogrio was
-    imported before :mod:`codesign` (GDAL then registered every driver): imports are refused
-    until the process is started the usual way.
+    Returns
+    -------
+    ModuleType
+        The pyogrio module, checked once a process.
+
+    Raises
+    ------
+    ImportFormatError
+        ``import.gdal_unsafe`` when pyogrio was imported before :mod:`codesign` (GDAL then
+        registered every driver): imports are refused until the process is started the usual way.
     """
     global _checked
     if _checked is not None:

@@ -24,7 +24,29 @@ def streamlit_command(
     ssl_cert: str | os.PathLike[str] | None = None,
     ssl_key: str | os.PathLike[str] | None = None,
 ) -> list[str]:
-    """The command line that serves the workshop app (over HTTPS when given a certificate and its key)."""
+    """The command line that serves the workshop app (over HTTPS when given a certificate and its key).
+
+    Parameters
+    ----------
+    port
+        The port to listen on.
+    address
+        The address to listen on: ``localhost``, or ``0.0.0.0`` for the venue's network.
+    ssl_cert
+        The certificate (PEM), or ``None`` for plain HTTP.
+    ssl_key
+        The certificate's private key (PEM); given exactly when ``ssl_cert`` is.
+
+    Returns
+    -------
+    list of str
+        The program and its arguments, for :func:`os.execv` or :mod:`subprocess`.
+
+    Raises
+    ------
+    ValueError
+        When only one of the certificate and the key is given.
+    """
     command = [
         sys.executable,
         "-m",

@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.concept import MAX_CONCEPT_VERTICES, MAX_FEATURES, MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
-from codesign.domain.geometry import MAX_SHAPE_VERTICES, clean_shape, to_geojson_geometry
+from codesign.domain.geometry import MAX_SHAPE_VERTICES, CleanShape, clean_shape, to_geojson_geometry
 from codesign.domain.notices import Notice
 from codesign.domain.taxonomy import Kind, category, geometry_kind
 from codesign.errors import InvalidGeometryError
@@ -74,7 +74,7 @@ def _label(properties: Mapping[str, Any], attribute: str) -> str:
 
 
 def _source(imported: ImportedFile, attribute: str, mapping: dict[str, str | None]) -> dict[str, Any]:
-    source = {
+    source: dict[str, Any] = {
         "file": imported.file_name,
         "format": imported.format,
         "crs": imported.source_crs,
@@ -100,13 +100,35 @@ def build_concept(
     """Build a concept from the features whose value maps to a category.
 
     Mapped features are fitted to their category's kind, cleaned and clipped to the site
-    with :func:`codesign.domain.geometry.clean_shape`, and numbered f1, f2, ... A shape over
-    :data:`~codesign.domain.geometry.MAX_SHAPE_VERTICES`, or one that would take the concept over
-    :data:`~codesign.domain.concept.MAX_CONCEPT_VERTICES` or ``MAX_FEATURES``, is rejected with the reason.
-    ``mapping`` maps an attribute value (as in :func:`codesign.io.suggest_mapping`, ``""``
-    for missing) to a category id or None. An unknown category id raises
-    :class:`~codesign.errors.CodesignError`. The concept's ``source`` records the file, its
-    format and CRS, the attribute and the mapping (every value seen, None if unmapped).
+    (:func:`codesign.domain.geometry.clean_shape`) and numbered f1, f2, ...; one past the
+    vertex or feature limits is rejected with the reason. The concept's ``source`` records the
+    file, its format and CRS, the attribute and the mapping (every value seen, None if unmapped).
+
+    Parameters
+    ----------
+    imported
+        The file as :func:`codesign.io.read_file` read it.
+    attribute
+        The attribute whose value says what each feature is.
+    mapping
+        Attribute value (as in :func:`codesign.io.suggest_mapping`, ``""`` for missing) to a
+        category id, or None to leave it out.
+    site
+        The site the shapes are clipped to.
+    team
+        The concept's owner: a team id or ``plan``.
+    title
+        The concept's title.
+
+    Returns
+    -------
+    ImportResult
+        The concept and what was left out: unmapped and rejected features, and changes made.
+
+    Raises
+    ------
+    CodesignError
+        When ``mapping`` names an unknown category id.
     """
     categories = {value: category(cat_id) if cat_id else None for value, cat_id in mapping.items()}
     features: list[ConceptFeature] = []
@@ -122,39 +144,18 @@ def build_concept(
         if cat is None:
             unmapped.append((index, value, raw.geometry.geom_type))
             continue
-        geom, changed = _fit_kind(raw.geometry, cat.kind)
-        if geom is None:
-            notice = Notice("import.wrong_kind", {"category": cat.id, "type": raw.geometry.geom_type})
-            rejected.append((index, notice))
+        fitted = _fitted(raw.geometry, cat.id, cat.kind, site, kept=len(features), vertices=vertices)
+        if isinstance(fitted, Notice):
+            rejected.append((index, fitted))
             continue
-        if len(features) >= MAX_FEATURES:
-            rejected.append((index, Notice("concept.too_many_features", {"limit": MAX_FEATURES})))
-            continue
-        count = int(shapely.get_num_coordinates(geom))
-        if count > MAX_SHAPE_VERTICES:  # refused before it is copied, repaired or clipped
-            too_many = Notice("geometry.too_many_vertices", {"count": count, "limit": MAX_SHAPE_VERTICES})
-            rejected.append((index, too_many))
-            continue
-        try:
-            cleaned = clean_shape(to_geojson_geometry(geom), site.frame)
-        except InvalidGeometryError as err:
-            rejected.append((index, Notice(err.key, dict(err.params))))
-            continue
-        size = int(shapely.get_num_coordinates(cleaned.geometry))
-        if vertices + size > MAX_CONCEPT_VERTICES:
-            notice = Notice("concept.too_many_vertices", {"count": vertices + size, "limit": MAX_CONCEPT_VERTICES})
-            rejected.append((index, notice))
-            continue
-        vertices += size
-        feature_id = f"f{len(features) + 1}"
+        vertices += fitted.vertices
+        shape, label = fitted.shape, _label(raw.properties, attribute)
         features.append(
-            ConceptFeature(
-                id=feature_id, category=cat.id, geometry=cleaned.geometry, label=_label(raw.properties, attribute)
-            )
+            ConceptFeature(id=f"f{len(features) + 1}", category=cat.id, geometry=shape.geometry, label=label)
         )
-        if changed is not None:
-            notices.append((index, changed))
-        notices.extend((index, notice) for notice in cleaned.notices)
+        if fitted.changed is not None:
+            notices.append((index, fitted.changed))
+        notices.extend((index, notice) for notice in shape.notices)
     full_mapping = {**seen, **{value: cat.id if cat else None for value, cat in categories.items()}}
     concept = Concept(
         site=site.id,
@@ -164,3 +165,40 @@ def build_concept(
         source=_source(imported, attribute, full_mapping),
     )
     return ImportResult(concept=concept, unmapped=tuple(unmapped), rejected=tuple(rejected), notices=tuple(notices))
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """A feature's shape, ready to keep: cleaned, its vertex count, and the notice if its kind changed."""
+
+    shape: CleanShape
+    vertices: int
+    changed: Notice | None
+
+
+def _fitted(
+    geometry: BaseGeometry, category_id: str, kind: Kind, site: Site, *, kept: int, vertices: int
+) -> _Fitted | Notice:
+    """The shape fitted to the category's kind and cleaned, or the notice saying why it cannot be kept.
+
+    Refused: a shape that cannot take the kind, one over
+    :data:`~codesign.domain.geometry.MAX_SHAPE_VERTICES`, or one that would take the concept (``kept``
+    features with ``vertices`` so far) over ``MAX_FEATURES`` or
+    :data:`~codesign.domain.concept.MAX_CONCEPT_VERTICES`.
+    """
+    geom, changed = _fit_kind(geometry, kind)
+    if geom is None:
+        return Notice("import.wrong_kind", {"category": category_id, "type": geometry.geom_type})
+    if kept >= MAX_FEATURES:
+        return Notice("concept.too_many_features", {"limit": MAX_FEATURES})
+    count = int(shapely.get_num_coordinates(geom))
+    if count > MAX_SHAPE_VERTICES:  # refused before it is copied, repaired or clipped
+        return Notice("geometry.too_many_vertices", {"count": count, "limit": MAX_SHAPE_VERTICES})
+    try:
+        cleaned = clean_shape(to_geojson_geometry(geom), site.frame)
+    except InvalidGeometryError as err:
+        return Notice(err.key, dict(err.params))
+    size = int(shapely.get_num_coordinates(cleaned.geometry))
+    if vertices + size > MAX_CONCEPT_VERTICES:
+        return Notice("concept.too_many_vertices", {"count": vertices + size, "limit": MAX_CONCEPT_VERTICES})
+    return _Fitted(cleaned, size, changed)

@@ -53,6 +53,16 @@ def normalise(text: str) -> str:
 
     >>> normalise("  Детская_площадка (ЁЛКИ)  "), normalise("leisure=playground")
     ('детская площадка елки', 'leisure playground')
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        The text as the vocabulary is matched.
     """
     folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
     return " ".join(_NON_WORD.sub(" ", folded).split())
@@ -63,6 +73,16 @@ def value_key(value: Any) -> str:
 
     >>> value_key(None), value_key(float("nan")), value_key(3.0), value_key(True), value_key("Газон")
     ('', '', '3', 'true', 'Газон')
+
+    Parameters
+    ----------
+    value
+        An attribute's value as read.
+
+    Returns
+    -------
+    str
+        The mapping key.
     """
     if value is None:
         return ""
@@ -162,7 +182,17 @@ def _word_similarity(a: str, b: str) -> float:
 def suggest_category(value: object, kind: Kind | None = None) -> str | None:
     """The category id a plan's value most likely means, or ``None`` when unsure.
 
-    ``kind`` (zone, path or amenity) restricts the candidates to that kind of geometry.
+    Parameters
+    ----------
+    value
+        An attribute's value, e.g. ``Детская площадка`` or ``leisure=playground``.
+    kind
+        Zone, path or amenity: only categories of that kind of geometry; ``None`` for any.
+
+    Returns
+    -------
+    str or None
+        The category id.
     """
     text = value_key(value)
     if not text or len(text) > _MAX_VALUE_LENGTH:

@@ -4,10 +4,10 @@ GDAL picks a driver by content and builds everything a file describes; these che
 sure the file is what its format says, and that what GDAL would build stays within the
 limits, so the limits hold while reading rather than after:
 
-- KML and OSM XML are parsed once with expat (DOCTYPE and ENTITY refused, as in
-  :func:`codesign.io.containers.xml_root`) and counted: placemarks, coordinate tuples and
-  folders for KML; tagged nodes, tagged ways, relations and the vertices of ways that
-  relations use (a relation naming one way 300,000 times) for OSM;
+- KML and OSM XML are parsed once with expat (syntax errors reported with line and
+  column, any DOCTYPE or ENTITY refused before it is expanded) and counted: placemarks,
+  coordinate tuples and folders for KML; tagged nodes, tagged ways, relations and the
+  vertices of ways that relations use (a relation naming one way 300,000 times) for OSM;
 - a shapefile must have the shapefile file code (9994) in its ``.shp`` and ``.shx`` and a
   dBASE header in its ``.dbf``; its records and points are counted from the index;
 - :func:`within_limits` compares a :class:`Census` with the :class:`ImportLimits`.
@@ -17,6 +17,10 @@ DXF and GeoPackage have their own modules (:mod:`codesign.io.dxf_census`,
 
 >>> xml_census(b'<kml><Placemark><Point><coordinates>76.9,52.0 76.8,52.1</coordinates></Point></Placemark></kml>')
 Census(root='kml', features=1, vertices=2, layers=0, text_bytes=0)
+>>> xml_census(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><osm>&a;</osm>')  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+codesign.errors.ImportFormatError: The XML file contains DOCTYPE or ENTITY declarations ...
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from codesign.errors import ImportFormatError
@@ -58,7 +62,13 @@ class _Refused(Exception):
 
 
 class _XmlCounter:
-    """expat handlers counting KML or OSM content; the root element decides which."""
+    """expat handlers counting KML or OSM content; the root element decides which.
+
+    Parameters
+    ----------
+    parser
+        The expat parser the handlers are set on (its position is read while counting).
+    """
 
     def __init__(self, parser: Any) -> None:
         self.parser = parser
@@ -143,12 +153,22 @@ def xml_census(data: bytes) -> Census:
     Refuses malformed XML (``import.xml_syntax`` with line and column) and any DOCTYPE or
     ENTITY declaration (``import.xml_entities``); a root other than ``kml``/``osm`` stops the
     parse at once and is reported as the root alone.
+
+    Parameters
+    ----------
+    data
+        The XML file.
+
+    Returns
+    -------
+    Census
+        The root's local name and, for KML and OSM, features, vertices and layers.
     """
     parser = expat.ParserCreate()
     parser.buffer_text = True
     counter = _XmlCounter(parser)
 
-    def refuse(*_args: object) -> None:
+    def refuse(*_args: object) -> NoReturn:
         raise _Refused("entities")
 
     parser.StartElementHandler = counter.start
@@ -178,8 +198,23 @@ def _header(path: Path, size: int) -> bytes:
 def shapefile_census(shp: Path, shx: Path, dbf: Path, limits: ImportLimits) -> Census:
     """Check the three files are a shapefile (magic bytes); count records, points and attribute bytes.
 
-    Raises :class:`~codesign.errors.ImportFormatError`: ``import.not_shapefile`` naming the
-    part that is not what it should be, ``import.too_many_features`` before any point is read.
+    Parameters
+    ----------
+    shp, shx, dbf
+        The shapefile's geometry, index and attribute files.
+    limits
+        ``max_features`` is checked on the record count before any point is read.
+
+    Returns
+    -------
+    Census
+        Records, points and attribute bytes.
+
+    Raises
+    ------
+    ImportFormatError
+        ``import.not_shapefile`` naming the part that is not what it should be,
+        ``import.too_many_features``.
     """
     for part in (shp, shx):
         header = _header(part, 100)
@@ -222,7 +257,17 @@ def _points(shp: Path, shx: Path, records: int) -> int:
 
 
 def within_limits(census: Census, limits: ImportLimits, *, key: str = "import.too_many_features") -> None:
-    """Refuse a census past the limits (features with ``key``, then vertices, then text)."""
+    """Refuse a census past the limits (features with ``key``, then vertices, then text).
+
+    Parameters
+    ----------
+    census
+        What was counted.
+    limits
+        The limits it must be within.
+    key
+        The message key for too many features.
+    """
     if census.features > limits.max_features:
         raise ImportFormatError(key, count=census.features, limit=limits.max_features)
     if census.vertices > limits.max_vertices:

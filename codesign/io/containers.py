@@ -1,17 +1,16 @@
-"""Safe unpacking of uploads before GDAL reads them: zip archives and XML.
+"""Safe unpacking of zip uploads (zipped shapefiles, KMZ) before GDAL reads them.
 
-Zip archives (zipped shapefiles, KMZ) are refused when a member name could escape the
-folder it is unpacked into, when they would unpack to more than the limit (zip bombs:
-checked on the declared sizes *and* while reading), or when they are encrypted. XML
-(KML, OSM) is parsed once with expat first: syntax errors are reported with line and
-column, and any ``<!DOCTYPE`` / ``<!ENTITY`` is refused before an entity is expanded.
+An archive is refused when a member name could escape the folder it is unpacked into, when
+it would unpack to more than the limit (zip bombs: checked on the declared sizes *and* while
+reading), or when it is encrypted. (XML is checked by :func:`codesign.io.census.xml_census`.)
 
->>> xml_root(b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>')
-'kml'
->>> xml_root(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><osm>&a;</osm>')  # doctest: +ELLIPSIS
-Traceback (most recent call last):
-...
-codesign.errors.ImportFormatError: The XML file contains DOCTYPE or ENTITY declarations ...
+>>> import io, zipfile
+>>> buffer = io.BytesIO()
+>>> with zipfile.ZipFile(buffer, "w") as archive:
+...     archive.writestr("plan/zones.shp", b"...")
+...     archive.writestr("__MACOSX/plan/._zones.shp", b"...")
+>>> zip_member_names(buffer.getvalue(), ImportLimits())
+[PurePosixPath('plan/zones.shp')]
 """
 
 from __future__ import annotations
@@ -21,11 +20,12 @@ import re
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from codesign.errors import ImportFormatError
 from codesign.io.model import ImportLimits
 
-__all__ = ["MAX_ZIP_MEMBERS", "read_zip_member", "safe_member_name", "unpack_zip", "xml_root", "zip_member_names"]
+__all__ = ["MAX_ZIP_MEMBERS", "read_zip_member", "safe_member_name", "unpack_zip", "zip_member_names"]
 
 #: Archives with more members than this are refused (a plan zip holds a handful).
 MAX_ZIP_MEMBERS = 500
@@ -33,18 +33,21 @@ _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def xml_root(data: bytes) -> str:
-    """The root element's local name; refuses malformed XML and DOCTYPE/ENTITY declarations."""
-    from codesign.io.census import xml_census
-
-    return xml_census(data).root
-
-
 def safe_member_name(name: str) -> PurePosixPath | None:
     """The member's relative path, or None if it could escape the unpack folder.
 
     >>> safe_member_name("plan/zones.shp"), safe_member_name("../../etc/passwd"), safe_member_name("/abs.shp")
     (PurePosixPath('plan/zones.shp'), None, None)
+
+    Parameters
+    ----------
+    name
+        The member's name as the archive gives it.
+
+    Returns
+    -------
+    PurePosixPath or None
+        The relative path, or None.
     """
     cleaned = name.replace("\\", "/")
     if not cleaned or "\x00" in cleaned or cleaned.startswith("/") or _DRIVE.match(cleaned):
@@ -80,14 +83,44 @@ def _open(data: bytes, limits: ImportLimits) -> zipfile.ZipFile:
 
 
 def zip_member_names(data: bytes, limits: ImportLimits) -> list[PurePosixPath]:
-    """The archive's file names (checked, noise such as ``__MACOSX/`` left out)."""
+    """The archive's file names (checked, noise such as ``__MACOSX/`` left out).
+
+    Parameters
+    ----------
+    data
+        The zip archive.
+    limits
+        The archive is refused past ``max_unzipped_bytes`` (declared) or with too many members.
+
+    Returns
+    -------
+    list of PurePosixPath
+        The members' relative paths, folders left out.
+    """
     with _open(data, limits) as archive:
         names = [safe_member_name(info.filename) for info in archive.infolist() if not info.is_dir()]
     return [name for name in names if name is not None and not _is_noise(name)]
 
 
 def unpack_zip(data: bytes, limits: ImportLimits, dest: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """Unpack the members whose names end in ``suffixes`` under ``dest``, never more than the limit."""
+    """Unpack the members whose names end in ``suffixes`` under ``dest``, never more than the limit.
+
+    Parameters
+    ----------
+    data
+        The zip archive.
+    limits
+        ``max_unzipped_bytes`` bounds the members unpacked, all together.
+    dest
+        The folder to unpack into (the members' folders are created in it).
+    suffixes
+        Lower-case name endings of the members wanted, e.g. ``(".shp", ".dbf")``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     written: list[Path] = []
     total = 0
     with _open(data, limits) as archive:
@@ -98,37 +131,56 @@ def unpack_zip(data: bytes, limits: ImportLimits, dest: Path, suffixes: tuple[st
             target = dest.joinpath(*name.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                with archive.open(info) as source, open(target, "wb") as sink:
-                    while chunk := source.read(_CHUNK):
-                        total += len(chunk)
-                        if total > limits.max_unzipped_bytes:
-                            raise ImportFormatError(
-                                "import.zip_too_large", limit=limits.max_unzipped_bytes // (1024 * 1024)
-                            )
-                        sink.write(chunk)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+                with open(target, "wb") as sink:
+                    total += _copy_member(archive, info, sink, limits, already=total)
+            except OSError:
                 raise ImportFormatError("import.bad_zip") from None
             written.append(target)
     return written
 
 
 def read_zip_member(data: bytes, limits: ImportLimits, member: PurePosixPath) -> bytes:
-    """One member's bytes, read with the same size limit."""
+    """One member's bytes, read with the same size limit.
+
+    Parameters
+    ----------
+    data
+        The zip archive.
+    limits
+        ``max_unzipped_bytes`` bounds the member's size.
+    member
+        The member's name, as :func:`zip_member_names` gives it.
+
+    Returns
+    -------
+    bytes
+        The member's content.
+    """
     with _open(data, limits) as archive:
         for info in archive.infolist():
             if safe_member_name(info.filename) == member:
-                chunks: list[bytes] = []
-                total = 0
-                try:
-                    with archive.open(info) as source:
-                        while chunk := source.read(_CHUNK):
-                            total += len(chunk)
-                            if total > limits.max_unzipped_bytes:
-                                raise ImportFormatError(
-                                    "import.zip_too_large", limit=limits.max_unzipped_bytes // (1024 * 1024)
-                                )
-                            chunks.append(chunk)
-                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
-                    raise ImportFormatError("import.bad_zip") from None
-                return b"".join(chunks)
+                sink = io.BytesIO()
+                _copy_member(archive, info, sink, limits)
+                return sink.getvalue()
     raise ImportFormatError("import.bad_zip")
+
+
+def _copy_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, sink: BinaryIO, limits: ImportLimits, already: int = 0
+) -> int:
+    """Copy one member into ``sink`` chunk by chunk; returns its size.
+
+    Refused the moment ``already`` plus what was read passes ``limits.max_unzipped_bytes`` (the
+    sizes a zip declares may lie); a damaged member, or a sink that cannot be written, is ``bad_zip``.
+    """
+    size = 0
+    try:
+        with archive.open(info) as source:
+            while chunk := source.read(_CHUNK):
+                size += len(chunk)
+                if already + size > limits.max_unzipped_bytes:
+                    raise ImportFormatError("import.zip_too_large", limit=limits.max_unzipped_bytes // (1024 * 1024))
+                sink.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+        raise ImportFormatError("import.bad_zip") from None
+    return size

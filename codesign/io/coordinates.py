@@ -60,6 +60,16 @@ def crs_label(crs: CRS) -> str:
 
     >>> crs_label(CRS.from_user_input("urn:ogc:def:crs:EPSG::32643"))
     'EPSG:32643'
+
+    Parameters
+    ----------
+    crs
+        The coordinate system.
+
+    Returns
+    -------
+    str
+        ``AUTHORITY:CODE``, or the CRS's name.
     """
     authority = crs.to_authority(min_confidence=70)
     return f"{authority[0]}:{authority[1]}" if authority else crs.name
@@ -80,7 +90,18 @@ def _horizontal(crs: CRS) -> CRS | None:
 
 
 def parse_crs(text: str) -> CRS:
-    """The CRS a user typed (``EPSG:32643``, ``32643``, a WKT...); refuses what is not one."""
+    """The CRS a user typed (``EPSG:32643``, ``32643``, a WKT...); refuses what is not one.
+
+    Parameters
+    ----------
+    text
+        What the user typed.
+
+    Returns
+    -------
+    CRS
+        Its horizontal part.
+    """
     value = text.strip()
     if value.isdigit():
         value = f"EPSG:{value}"
@@ -112,15 +133,33 @@ def place(
 ) -> Placed:
     """Decide the CRS, check the coordinates make sense in it, and transform them to lon/lat.
 
-    ``site`` (optional) makes the messages suggest its UTM zone and, unless
-    ``check_site_distance`` is false, refuses data far from it. ``wgs84_by_default`` is for
-    formats that are WGS84 by definition (GeoJSON, KML): no notice when they carry no CRS.
+    Parameters
+    ----------
+    geometries
+        The geometries as read, in the file's coordinates.
+    file_crs
+        The CRS the file names (as GDAL reports it), or None.
+    user_crs
+        The CRS the user gave, overriding the file's; None for the file's own.
+    site
+        Makes the messages suggest its UTM zone and, with ``check_site_distance``, refuses
+        data far from it.
+    wgs84_by_default
+        For formats that are WGS84 by definition (GeoJSON, KML): no notice when they name no CRS.
+    check_site_distance
+        Whether data far from ``site`` is refused here.
+
+    Returns
+    -------
+    Placed
+        The geometries in lon/lat, the CRS's label and the notices.
     """
     xy = shapely.get_coordinates(geometries)
     if not np.isfinite(xy).all():
         raise ImportFormatError("import.non_finite")
     notices: list[Notice] = []
     file_crs_obj = _file_crs(file_crs)
+    crs: CRS | None
     if user_crs:
         crs = parse_crs(user_crs)
         if file_crs_obj is not None and not crs.equals(file_crs_obj, ignore_axis_order=True):
@@ -204,7 +243,17 @@ def _guess_metric(xy: np.ndarray, site: Site | None) -> str:
 
 
 def check_near_site(lonlat: np.ndarray, site: Site, label: str) -> None:
-    """Refuse data whose nearest geometry is more than 5 km from the site (saying if lat/lon look swapped)."""
+    """Refuse data whose nearest geometry is more than 5 km from the site (saying if lat/lon look swapped).
+
+    Parameters
+    ----------
+    lonlat
+        The geometries in lon/lat.
+    site
+        The site.
+    label
+        The label of the CRS the data came in, for the message.
+    """
     distance = distance_to_site_m(lonlat, site)
     if distance <= FAR_FROM_SITE_M:
         return
@@ -219,7 +268,18 @@ def check_near_site(lonlat: np.ndarray, site: Site, label: str) -> None:
 
 
 def distance_to_site_m(lonlat: np.ndarray, site: Site) -> float:
-    """Metres from the site boundary to the nearest geometry (0 if any touches or lies inside)."""
+    """Metres from the site boundary to the nearest geometry (0 if any touches or lies inside).
+
+    Parameters
+    ----------
+    lonlat, site
+        The geometries in lon/lat, and the site.
+
+    Returns
+    -------
+    float
+        The distance in metres (from the centre's geodesic distances, roughly, when very far).
+    """
     coords = shapely.get_coordinates(lonlat)
     sample = coords[:: max(1, len(coords) // _SAMPLE)]
     centre = site.boundary.centroid

@@ -72,7 +72,13 @@ class _Entity:
     in_boundary: bool = False
 
     def vertices(self) -> int:
-        """The vertices GDAL draws for this entity (texts and block inserts are counted elsewhere)."""
+        """The vertices GDAL draws for this entity (texts and block inserts are counted elsewhere).
+
+        Returns
+        -------
+        int
+            The vertex count.
+        """
         arcs = int(self.arc_degrees / _ARC_STEP)
         if self.kind == "CIRCLE":
             return _CIRCLE_VERTICES
@@ -273,9 +279,23 @@ class _Census:
 def dxf_census(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> DxfCensus:
     """Count what GDAL would draw from a DXF (ASCII or binary); refuse it past ``limits``.
 
-    Raises :class:`~codesign.errors.ImportFormatError`: ``import.too_many_features``,
-    ``import.too_many_vertices`` (checked while counting, so a bomb stops early) or
-    ``import.dxf_block_loop`` (a block that inserts itself).
+    Parameters
+    ----------
+    data
+        The DXF file.
+    limits
+        ``max_features`` and ``max_vertices``, checked while counting (a bomb stops early).
+
+    Returns
+    -------
+    DxfCensus
+        Features and vertices of the model space.
+
+    Raises
+    ------
+    ImportFormatError
+        ``import.too_many_features``, ``import.too_many_vertices`` or ``import.dxf_block_loop``
+        (a block that inserts itself).
     """
     census = _Census(limits)
     if data.startswith(BINARY_SENTINEL):

@@ -67,7 +67,13 @@ class ParsedGeoJSON:
 
     @property
     def codesign_concept(self) -> bool:
-        """Whether the file is a Tugan Qala concept (has the ``codesign`` foreign member)."""
+        """Whether the file is a Tugan Qala concept (has the ``codesign`` foreign member).
+
+        Returns
+        -------
+        bool
+            True for a file this tool exported.
+        """
         meta = self.data.get("codesign") if isinstance(self.data, dict) else None
         return isinstance(meta, dict) and str(meta.get("format", "")).startswith("codesign-concept/")
 
@@ -108,7 +114,20 @@ def _json_type(value: Any) -> str:
 
 
 def parse_geojson(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ParsedGeoJSON:
-    """Decode and check a GeoJSON upload; raise :class:`ImportFormatError` naming the first problem."""
+    """Decode and check a GeoJSON upload; raise :class:`ImportFormatError` naming the first problem.
+
+    Parameters
+    ----------
+    data
+        The file.
+    limits
+        Features and vertices are counted against these.
+
+    Returns
+    -------
+    ParsedGeoJSON
+        The parsed object, the bytes for GDAL and the notices.
+    """
     notices: list[Notice] = []
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
@@ -140,7 +159,15 @@ def parse_geojson(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> ParsedG
 
 
 class _Checker:
-    """Walks the parsed JSON once: structure, types, positions, rings, counts."""
+    """Walks the parsed JSON once: structure, types, positions, rings, counts.
+
+    Parameters
+    ----------
+    parsed
+        Where the counts are kept.
+    limits
+        The limits the counts are checked against.
+    """
 
     def __init__(self, parsed: ParsedGeoJSON, limits: ImportLimits) -> None:
         self.parsed = parsed

@@ -59,11 +59,25 @@ def _quoted(name: str) -> str:
 
 
 def check_geopackage(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> int:
-    """Check the GeoPackage at ``path``; returns how many features its feature layers hold.
+    """Check the GeoPackage at ``path`` before GDAL opens it.
 
-    Raises :class:`~codesign.errors.ImportFormatError`: ``import.not_geopackage``,
-    ``import.gpkg_damaged``, ``import.gpkg_unsafe`` (with the table or view name),
-    ``import.gpkg_too_costly`` or ``import.over_feature_limit``.
+    Parameters
+    ----------
+    path
+        The GeoPackage file.
+    limits
+        ``max_features`` bounds the features of all layers together.
+
+    Returns
+    -------
+    int
+        How many features its feature layers hold.
+
+    Raises
+    ------
+    ImportFormatError
+        ``import.not_geopackage``, ``import.gpkg_damaged``, ``import.gpkg_unsafe`` (with the
+        table or view name), ``import.gpkg_too_costly`` or ``import.over_feature_limit``.
     """
     with open(path, "rb") as file:
         header = file.read(100)

@@ -84,6 +84,16 @@ def rank_attributes(features: Sequence[RawFeature]) -> tuple[str, ...]:
     The score is the share of features whose value gets a suggested category (only the
     most frequent values are tried); ties go to the usual names (``category``, ``type``,
     ``layer``, ``name``...), then to attributes with fewer distinct values.
+
+    Parameters
+    ----------
+    features
+        The features read.
+
+    Returns
+    -------
+    tuple of str
+        The attribute names, best first.
     """
     names: dict[str, None] = {}
     for feature in features:
@@ -122,6 +132,18 @@ def suggest_mapping(imported: ImportedFile, attribute: str | None = None) -> Map
 
     Values are ordered by how many features have them; ``""`` stands for features without
     the attribute. With no attributes at all, every feature has the value ``""``.
+
+    Parameters
+    ----------
+    imported
+        The file as read.
+    attribute
+        The attribute to categorise by; None for the best ranked.
+
+    Returns
+    -------
+    MappingSuggestion
+        The attribute and, per value, its count, kinds and suggested category.
     """
     if attribute is None:
         attribute = imported.attributes[0] if imported.attributes else ""

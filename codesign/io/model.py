@@ -93,5 +93,11 @@ class MappingSuggestion:
 
     @property
     def mapping(self) -> dict[str, str | None]:
-        """The suggested value -> category mapping, ready for :func:`codesign.io.build_concept`."""
+        """The suggested value -> category mapping, ready for :func:`codesign.io.build_concept`.
+
+        Returns
+        -------
+        dict
+            Value to category id (None where nothing is suggested).
+        """
         return {value: info.suggested for value, info in self.values.items()}

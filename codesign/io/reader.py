@@ -7,10 +7,9 @@ id...), raw GeoJSON, XML without DOCTYPE, zip members, and a census of what GDAL
 build (features, vertices, text) so that expansion bombs are refused before they expand;
 GDAL (configured by :mod:`codesign.gdal_env`: no VRT, no network, only our drivers) reads
 every layer from a private temporary folder, checked to be opened by the format's own
-driver, in batches that stop at the limits; layers are merged (the layer name kept as a
-property), geometry collections and multi-points split into parts, Z dropped, empty
-geometries skipped (each with a notice); then the CRS is decided and checked
-(:mod:`codesign.io.coordinates`).
+driver, in batches that stop at the limits; then :mod:`codesign.io.assemble` merges the
+layers, splits collections into parts and drops Z (each with a notice), and the CRS is
+decided and checked (:mod:`codesign.io.coordinates`).
 
 >>> point = b'{"type": "Point", "coordinates": [76.93, 52.03]}'
 >>> data = b'{"type": "Feature", "properties": {"type": "Lawn"}, "geometry": ' + point + b'}'
@@ -32,48 +31,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.notices import Notice
 from codesign.errors import ImportFormatError
 from codesign.gdal_env import checked_pyogrio
+from codesign.io.assemble import Layer, assemble
 from codesign.io.census import Census, shapefile_census, within_limits, xml_census
 from codesign.io.containers import read_zip_member, unpack_zip, zip_member_names
-from codesign.io.coordinates import check_near_site, place
 from codesign.io.dxf_census import BINARY_SENTINEL, dxf_census
 from codesign.io.geojson_checks import UTF8_BOM, parse_geojson
 from codesign.io.geopackage import check_geopackage
-from codesign.io.mapping import rank_attributes
-from codesign.io.model import DEFAULT_LIMITS, ImportedFile, ImportLimits, RawFeature
+from codesign.io.model import DEFAULT_LIMITS, ImportedFile, ImportLimits
 
 if TYPE_CHECKING:
     from codesign.domain.site import Site
 
-__all__ = ["OSM_TAG_ATTRIBUTE", "detect_format", "read_file"]
+__all__ = ["detect_format", "read_file"]
 
-#: The synthetic attribute holding an OSM feature's main tag, e.g. ``leisure=playground``.
-OSM_TAG_ATTRIBUTE = "osm_tag"
-#: OSM keys that say what a feature is, in the order they win for :data:`OSM_TAG_ATTRIBUTE`.
-OSM_MAIN_KEYS = (
-    "leisure",
-    "amenity",
-    "highway",
-    "natural",
-    "landuse",
-    "tourism",
-    "historic",
-    "man_made",
-    "waterway",
-    "water",
-    "shop",
-    "sport",
-    "barrier",
-    "place",
-    "building",
-)
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-#: Display settings GDAL's LIBKML driver adds to every KML feature: never a category.
-_KML_DISPLAY_FIELDS = frozenset(("tessellate", "extrude", "visibility", "drawOrder", "altitudeMode", "icon"))
 _EXTENSIONS = {
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
@@ -100,7 +75,6 @@ _BATCH = 1000
 #: GDAL parses a KML whole each time it is opened, once per layer (and twice more to list the
 #: layers and check the driver): (layers + 2) x size is kept under this (10-20 s of parsing).
 _KML_PARSE_BUDGET = 400 * 1024 * 1024
-_HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 _MB = 1024 * 1024
 
 
@@ -120,6 +94,18 @@ def detect_format(data: bytes, file_name: str) -> str:
 
     >>> detect_format(b'{"type": "FeatureCollection"}', "plan.txt"), detect_format(b"PK\x03\x04...", "x.kmz")
     ('GeoJSON', 'zip')
+
+    Parameters
+    ----------
+    data
+        The upload.
+    file_name
+        Its name.
+
+    Returns
+    -------
+    str
+        The format.
     """
     head = data[:512]
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -163,9 +149,28 @@ def read_file(
 ) -> ImportedFile:
     """Read one uploaded file (GeoJSON, KML, KMZ, GPKG, zipped Shapefile, DXF, OSM XML).
 
-    ``crs`` overrides the file's coordinate system (needed for CAD files without one);
-    ``site`` enables the "far from the site" and swapped lat/lon checks. Raises
-    :class:`~codesign.errors.ImportFormatError` with a message key naming the problem.
+    Parameters
+    ----------
+    data
+        The upload.
+    file_name
+        Its name (a path is cut to the name).
+    crs
+        Overrides the file's coordinate system (needed for CAD files without one).
+    site
+        Enables the "far from the site" and swapped lat/lon checks.
+    limits
+        What the file may hold.
+
+    Returns
+    -------
+    ImportedFile
+        The features in lon/lat, their attributes ranked, the source CRS and the notices.
+
+    Raises
+    ------
+    ImportFormatError
+        With a message key naming the problem.
     """
     name = file_name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
     if len(data) > limits.max_bytes:
@@ -178,7 +183,7 @@ def read_file(
         folder = Path(tmp)
         fmt, paths, wgs84_by_default = _prepare(data, name, fmt, folder, limits, notices)
         layers = _read_layers(paths, fmt, folder, limits)
-    return _assemble(name, fmt, layers, notices, crs=crs, site=site, limits=limits, wgs84=wgs84_by_default)
+    return assemble(name, fmt, layers, notices, crs=crs, site=site, limits=limits, wgs84=wgs84_by_default)
 
 
 def _prepare(
@@ -277,16 +282,6 @@ def _shapefile_path(folder: Path, member: PurePosixPath, members: list[PurePosix
 
 
 @dataclass
-class _Layer:
-    """One layer as GDAL read it: geometries (None where missing), attribute rows, reported CRS."""
-
-    name: str
-    geometries: np.ndarray
-    rows: list[dict[str, Any]]
-    crs: str | None
-
-
-@dataclass
 class _Budget:
     """What has been read so far, refused the moment it passes a limit."""
 
@@ -307,7 +302,7 @@ class _Budget:
             raise ImportFormatError("import.too_much_text", limit=self.limits.max_text_bytes // _MB)
 
 
-def _read_layers(paths: list[Path], fmt: str, folder: Path, limits: ImportLimits) -> list[_Layer]:
+def _read_layers(paths: list[Path], fmt: str, folder: Path, limits: ImportLimits) -> list[Layer]:
     """Every vector layer of every path, streamed from GDAL in batches within the limits.
 
     Each path must lie in the upload's own folder, and GDAL must have opened it with the
@@ -318,13 +313,14 @@ def _read_layers(paths: list[Path], fmt: str, folder: Path, limits: ImportLimits
 
     inside = folder.resolve()
     budget = _Budget(limits)
-    layers: list[_Layer] = []
+    layers: list[Layer] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for path in paths:
                 if not path.resolve().is_relative_to(inside):
                     raise ImportFormatError("import.zip_unsafe_path", name=path.name[:80])
+                listed: list[tuple[str | int, str | None]]
                 if fmt == "GeoJSON":
                     source, listed = f"GeoJSON:{path}", [(0, "Unknown")]
                 else:
@@ -350,7 +346,7 @@ def _read_layers(paths: list[Path], fmt: str, folder: Path, limits: ImportLimits
     return layers
 
 
-def _read_layer(raw: Any, source: str, layer: str | int, name: str, budget: _Budget) -> _Layer:
+def _read_layer(raw: Any, source: str, layer: str | int, name: str, budget: _Budget) -> Layer:
     """One layer through GDAL's Arrow stream: each batch counted against the limits before the next is read."""
     parts: list[np.ndarray] = []
     rows: list[dict[str, Any]] = []
@@ -366,7 +362,7 @@ def _read_layer(raw: Any, source: str, layer: str | int, name: str, budget: _Bud
             parts.append(geometries)
             rows.extend(_rows([n for n, _ in columns], [column.to_pylist() for _, column in columns], count))
     geometries = np.concatenate(parts) if parts else np.empty(0, dtype=object)
-    return _Layer(name, geometries, rows, meta.get("crs"))
+    return Layer(name, geometries, rows, meta.get("crs"))
 
 
 def _geometry_column(schema: Any) -> int | None:
@@ -385,7 +381,9 @@ def _geometries(wkb: np.ndarray | None, offset: int) -> np.ndarray:
     if wkb is None:
         return np.empty(0, dtype=object)
     geometries = shapely.from_wkb(wkb, on_invalid="ignore")
-    for index in np.flatnonzero(shapely.is_missing(geometries) & np.not_equal(wkb, None)):
+    for index in np.flatnonzero(shapely.is_missing(geometries)):
+        if wkb[index] is None:
+            continue  # no geometry in the file: not an error
         try:
             shapely.from_wkb(wkb[index])
         except shapely.errors.GEOSException as err:
@@ -424,175 +422,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return _plain(value.item())
     return str(value)
-
-
-def _utf8_from_latin(text: str) -> str:
-    r"""Undo UTF-8 text read as a one-byte code page (DXF files that say ANSI_1252 but hold UTF-8).
-
-    >>> _utf8_from_latin("Ð\x9eÐ·ÐµÐ»ÐµÐ½ÐµÐ½Ð¸Ðµ"), _utf8_from_latin("Café"), _utf8_from_latin("Газон")
-    ('Озеленение', 'Café', 'Газон')
-    """
-    if text.isascii():
-        return text
-    raw = bytearray()
-    for char in text:
-        try:
-            raw += char.encode("cp1252")
-        except UnicodeEncodeError:
-            if ord(char) > 0xFF:
-                return text  # real non-Latin text, not mojibake
-            raw.append(ord(char))
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return text
-
-
-def _osm_tags(text: str) -> dict[str, str]:
-    r"""GDAL's ``other_tags`` hstore string as a dict.
-
-    >>> _osm_tags('"amenity"=>"bench","name"=>"say \\"hi\\""')
-    {'amenity': 'bench', 'name': 'say "hi"'}
-    """
-
-    def unescape(s: str) -> str:
-        return s.replace('\\"', '"').replace("\\\\", "\\")
-
-    return {unescape(k): unescape(v) for k, v in _HSTORE_PAIR.findall(text)}
-
-
-def _parts(geom: BaseGeometry | None) -> list[BaseGeometry]:
-    """A geometry as the parts a concept can hold (collections and multi-points split)."""
-    if geom is None or geom.is_empty:
-        return []
-    kind = geom.geom_type
-    if kind in ("GeometryCollection", "MultiPoint"):
-        return [part for sub in geom.geoms for part in _parts(sub)]
-    if kind == "LinearRing":
-        return [shapely.LineString(geom.coords)]
-    if kind in ("MultiPolygon", "MultiLineString"):
-        parts = [g for g in geom.geoms if not g.is_empty]
-        if not parts:
-            return []
-        return [geom if len(parts) == len(geom.geoms) else type(geom)(parts)]
-    return [geom]
-
-
-# ----------------------------------------------------------------------------- assembling
-
-
-def _assemble(
-    name: str,
-    fmt: str,
-    layers: list[_Layer],
-    notices: list[Notice],
-    *,
-    crs: str | None,
-    site: Site | None,
-    limits: ImportLimits,
-    wgs84: bool,
-) -> ImportedFile:
-    with_features = [layer for layer in layers if len(layer.geometries)]
-    merged = len(with_features) > 1
-    if merged:
-        names = ", ".join(layer.name for layer in with_features)
-        notices.append(Notice("import.layers_merged", {"count": len(with_features), "names": names[:200]}))
-    empty = split = annotations = 0
-    groups: list[tuple[str | None, list[BaseGeometry], list[dict[str, Any]]]] = []
-    for layer in with_features:
-        geometries: list[BaseGeometry] = []
-        properties: list[dict[str, Any]] = []
-        for geom, props in zip(layer.geometries, layer.rows, strict=True):
-            if fmt == "OSM" and isinstance(props.get("other_tags"), str):
-                tags = _osm_tags(props.pop("other_tags"))
-                props.update({k: v for k, v in tags.items() if k not in props})
-            elif fmt in ("KML", "KMZ"):
-                for field_name in _KML_DISPLAY_FIELDS.intersection(props):
-                    del props[field_name]
-            elif fmt == "DXF":
-                if props.get("PaperSpace") in (True, 1) or (props.get("Text") and _is_point(geom)):
-                    annotations += 1
-                    continue
-                props = {k: _utf8_from_latin(v) if isinstance(v, str) else v for k, v in props.items()}
-            if merged:
-                props["source_layer" if "layer" in props else "layer"] = layer.name
-            parts = _parts(geom)
-            if not parts:
-                empty += 1
-                continue
-            if len(parts) > 1:
-                split += 1
-            for part in parts:
-                geometries.append(part)
-                properties.append(dict(props) if len(parts) > 1 else props)
-        groups.append((layer.crs, geometries, properties))
-    if annotations:
-        notices.append(Notice("import.dxf_annotations_skipped", {"count": annotations}))
-    if empty:
-        notices.append(Notice("import.skipped_empty", {"count": empty}))
-    if split:
-        notices.append(Notice("import.parts_split", {"count": split}))
-    count = sum(len(g) for _, g, _ in groups)
-    if count == 0:
-        raise ImportFormatError("import.empty")
-    if count > limits.max_features:
-        raise ImportFormatError("import.too_many_features", count=count, limit=limits.max_features)
-    arrays = [np.asarray(geometries, dtype=object) for _, geometries, _ in groups]
-    vertices = int(sum(shapely.get_num_coordinates(a).sum() for a in arrays))
-    if vertices > limits.max_vertices:
-        raise ImportFormatError("import.too_many_vertices", limit=limits.max_vertices)
-    if any(shapely.has_z(a).any() for a in arrays):
-        arrays = [shapely.force_2d(a) for a in arrays]
-        notices.append(Notice("import.z_dropped"))
-    features: list[RawFeature] = []
-    labels: list[str] = []
-    for (layer_crs, _, properties), array in zip(groups, arrays, strict=True):
-        if not len(array):
-            continue
-        placed = place(
-            array, file_crs=layer_crs, user_crs=crs, site=site, wgs84_by_default=wgs84, check_site_distance=False
-        )
-        _extend_unique(notices, placed.notices)
-        if placed.source_crs not in labels:
-            labels.append(placed.source_crs)
-        features.extend(RawFeature(g, p) for g, p in zip(placed.geometries, properties, strict=True))
-    if site is not None:  # all layers together: one far layer among near ones is the build step's business
-        check_near_site(np.asarray([f.geometry for f in features], dtype=object), site, ", ".join(labels))
-    _add_osm_tag(features, fmt)
-    return ImportedFile(
-        file_name=name,
-        format=fmt,
-        source_crs=", ".join(labels),
-        features=tuple(features),
-        notices=tuple(notices),
-        attributes=rank_attributes(features),
-    )
-
-
-def _is_point(geom: BaseGeometry | None) -> bool:
-    return geom is not None and geom.geom_type in ("Point", "MultiPoint")
-
-
-def _extend_unique(notices: list[Notice], new: Iterable[Notice]) -> None:
-    for notice in new:
-        if notice not in notices:
-            notices.append(notice)
-
-
-def _add_osm_tag(features: list[RawFeature], fmt: str) -> None:
-    """Give OSM-tagged features an ``osm_tag`` attribute (``leisure=playground``) to categorise by."""
-    looks_osm = fmt == "OSM" or any(
-        "@id" in f.properties or "osm_id" in f.properties or "leisure" in f.properties or "amenity" in f.properties
-        for f in features
-    )
-    if not looks_osm:
-        return
-    for feature in features:
-        props = feature.properties
-        if OSM_TAG_ATTRIBUTE in props:
-            continue
-        for key in OSM_MAIN_KEYS:
-            value = props.get(key)
-            if isinstance(value, str) and value and value != "no":
-                props[OSM_TAG_ATTRIBUTE] = f"{key}={value}"
-                break

@@ -59,6 +59,16 @@ def classify_context(feature: RawFeature) -> str | None:
     'street'
     >>> classify_context(RawFeature(Point(0, 0), {"natural": "tree"})), classify_context(RawFeature(Point(0, 0), {}))
     ('tree', None)
+
+    Parameters
+    ----------
+    feature
+        A feature of the site's file (OSM tags or a layer/type attribute).
+
+    Returns
+    -------
+    str or None
+        The layer's name.
     """
     props = feature.properties
     kind = feature.geometry.geom_type
@@ -164,14 +174,40 @@ def import_site(
     overwrite: bool = False,
     crs: str | None = None,
 ) -> Path:
-    """Create ``<parks_root>/<site_id>/`` (default ``data/parks``) from a GIS file; returns the folder.
+    """Create ``<parks_root>/<site_id>/`` (default ``data/parks``) from a GIS file.
 
     Writes ``site.toml`` (names in ru/kk/en, default zoom, ``illustrative``, attribution,
     optional notice), ``site.geojson`` (the boundary) and ``context.geojson``. Refuses an
     existing site unless ``overwrite``; writes into a temporary folder first, checks that it
     loads, then moves it into place, so a failure leaves nothing behind.
+
+    Parameters
+    ----------
+    data, file_name
+        The file (any format :func:`codesign.io.read_file` reads) and its name.
+    site_id
+        The new site's id, the folder's name.
+    names
+        The site's name by language (missing ones: the first given, the boundary's ``name``, ``site_id``).
+    boundary_filter
+        Which polygons may be the boundary (the largest of them is); ``None`` for all.
+    parks_root
+        The sites folder; ``None`` for the configured one.
+    city, region, notice
+        The city's and the region's names, and a notice shown with the map, by language.
+    attribution
+        Shown on the map; ``None`` for OpenStreetMap's (OSM data) or the file's name.
+    illustrative, overwrite
+        Whether the data only stands in for the real site; whether an existing site is replaced.
+    crs
+        The file's coordinate system when it names none, e.g. ``EPSG:32643``.
+
+    Returns
+    -------
+    Path
+        The site's folder.
     """
-    from codesign.domain.site import _load_site, parks_dir
+    from codesign.domain.site import parks_dir
 
     check_identifier(site_id, "site")
     root = Path(parks_root) if parks_root is not None else parks_dir()
@@ -179,6 +215,38 @@ def import_site(
     if target.exists() and not overwrite:
         raise CodesignError("import.site_exists", site_id=site_id)
     imported = read_file(data, file_name, crs=crs, limits=DEFAULT_LIMITS)
+    boundary_feature, boundary = _boundary(imported, boundary_filter)
+    frame = MetricFrame.from_boundary(boundary)
+    names = _complete(names, str(boundary_feature.properties.get("name") or site_id))
+    context = _context_features(imported, boundary_feature, frame)
+    toml = _site_toml(
+        site_id,
+        names=names,
+        city=_complete(city, ""),
+        region=_complete(region, ""),
+        notice=_complete(notice, "") if notice else None,
+        attribution=attribution or _default_attribution(imported),
+        illustrative=illustrative,
+        zoom=_default_zoom(boundary, frame),
+        imported=imported,
+    )
+    site = {"type": "Feature", "geometry": _rounded(boundary), "properties": {"id": site_id, "name": names["ru"]}}
+    files = {"site.toml": toml, "site.geojson": _dump_collection([site]), "context.geojson": _dump_collection(context)}
+    _write_site_folder(root, site_id, files)
+    return target
+
+
+def _default_attribution(imported: ImportedFile) -> str:
+    """OpenStreetMap's attribution for OSM data, else the file's name."""
+    return (
+        "© OpenStreetMap contributors, ODbL 1.0" if "osm_tag" in imported.attributes else f"Data: {imported.file_name}"
+    )
+
+
+def _boundary(
+    imported: ImportedFile, boundary_filter: Callable[[RawFeature], bool] | None
+) -> tuple[RawFeature, BaseGeometry]:
+    """The largest polygon that passes the filter, and its geometry made valid, rounded and counter-clockwise."""
     candidates = [
         f
         for f in imported.features
@@ -192,36 +260,20 @@ def import_site(
         boundary = shapely.make_valid(boundary)
         boundary = shapely.union_all([p for p in shapely.get_parts(boundary) if p.geom_type == "Polygon"])
     boundary = shapely.orient_polygons(shapely.set_precision(boundary, 10**-_DECIMALS), exterior_cw=False)
-    frame = MetricFrame.from_boundary(boundary)
-    names = _complete(names, str(boundary_feature.properties.get("name") or site_id))
-    context = _context_features(imported, boundary_feature, frame)
-    attribution = attribution or (
-        "© OpenStreetMap contributors, ODbL 1.0" if "osm_tag" in imported.attributes else f"Data: {imported.file_name}"
-    )
-    toml = _site_toml(
-        site_id,
-        names=names,
-        city=_complete(city, ""),
-        region=_complete(region, ""),
-        notice=_complete(notice, "") if notice else None,
-        attribution=attribution,
-        illustrative=illustrative,
-        zoom=_default_zoom(boundary, frame),
-        imported=imported,
-    )
-    site_fc = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": _rounded(boundary), "properties": {"id": site_id, "name": names["ru"]}}
-        ],
-    }
+    return boundary_feature, boundary
+
+
+def _write_site_folder(root: Path, site_id: str, files: Mapping[str, str]) -> None:
+    """Write the files into a temporary folder, check it loads as a site, then put it in place of ``root/site_id``."""
+    from codesign.domain.site import _load_site
+
+    target = root / site_id
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_id}-", dir=root))
     staging.chmod(0o755)  # mkdtemp makes it private; a site folder is ordinary data
     try:
-        (staging / "site.toml").write_text(toml, encoding="utf-8")
-        (staging / "site.geojson").write_text(_dump_collection(site_fc["features"]), encoding="utf-8")
-        (staging / "context.geojson").write_text(_dump_collection(context), encoding="utf-8")
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
         _load_site.__wrapped__(staging, site_id)  # must load as a site before it replaces anything
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{site_id}-old-", dir=root))
@@ -234,7 +286,6 @@ def import_site(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     _load_site.cache_clear()
-    return target
 
 
 def _context_features(imported: ImportedFile, boundary_feature: RawFeature, frame: MetricFrame) -> list[dict]:
