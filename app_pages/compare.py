@@ -108,12 +108,13 @@ for zone in result.zones:
 st.table(zone_rows)
 
 st.markdown(f"#### {t('compare.amenities')}")
+matched = result.matched_counts()
 amenity_rows = [
     {
         t("figures.category"): category_label(cid, lang()),
         md(name_a): ca,
         md(name_b): cb,
-        t("compare.matched"): sum(m.category == cid for m in result.matches),
+        t("compare.matched"): matched[cid],
     }
     for cid, (ca, cb) in result.amenity_counts.items()
 ]

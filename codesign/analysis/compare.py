@@ -127,6 +127,16 @@ class Comparison:
         """
         return {outcome: sum(z.outcome == outcome for z in self.zones) for outcome in OUTCOMES}
 
+    def matched_counts(self) -> dict[str, int]:
+        """How many amenity pairs were matched, per amenity type.
+
+        Returns
+        -------
+        dict of str to int
+            Each type of :attr:`amenity_counts` (in its order) -> matched pairs.
+        """
+        return {cid: sum(m.category == cid for m in self.matches) for cid in self.amenity_counts}
+
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready dict (see docs/compare-format.md).
 

@@ -129,7 +129,7 @@ def _comparison_rows(result: Comparison, base: Row) -> dict[str, list[Row]]:
         "amenities_missing": len(result.missing_amenities),
         "match_distance_m": result.match_distance_m,
     }
-    matched_by_type = {cid: sum(m.category == cid for m in result.matches) for cid in result.amenity_counts}
+    matched_by_type = result.matched_counts()
     return {
         "comparison_summary": [summary],
         "comparison_categories": [

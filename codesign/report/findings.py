@@ -117,7 +117,7 @@ def _amenities_table(w: ReportWriter, result: Comparison) -> None:
     """Amenity counts per type in the concept and the plan, and how many were matched."""
     if not result.amenity_counts:
         return
-    matched = {cid: sum(m.category == cid for m in result.matches) for cid in result.amenity_counts}
+    matched = result.matched_counts()
     w.pdf.subheading(
         w.t(
             "report.compare.amenities",

@@ -16,13 +16,13 @@ from shapely.geometry import box
 
 from codesign.analysis.compare import categorical_map, category_label
 from codesign.analysis.consensus import build_consensus
+from codesign.analysis.session import agreed_places
 from codesign.cli import main
 from codesign.domain.concept import Concept, ConceptFeature, concept_from_geojson
 from codesign.domain.session import PLAN_OWNER
 from codesign.domain.site import load_site
 from codesign.errors import CodesignError
 from codesign.i18n import LANGUAGES, format_number, translate
-from codesign.analysis.session import agreed_places
 from codesign.render.text import format_area, format_kappa, format_percent
 from codesign.report import PAPER_SIZES_MM, build_report
 from codesign.services.analysis import load_analysis
@@ -272,6 +272,9 @@ def test_the_report_shows_support_by_votes(tmp_path):
     store.update_votes(session.id, lambda rv: (rules, votes))
     import io
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report(load_analysis(store, session.id), "en"))).pages)
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(build_report(load_analysis(store, session.id), "en"))).pages
+    )
     assert "Support by votes (2 dots)" in text
     assert "Agreed area: “Plaza / event space”" in text
