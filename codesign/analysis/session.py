@@ -6,9 +6,10 @@ plan, the consensus of the teams, and the :class:`Place` s where the teams agree
 lacks their use (*asks*) or has it (*agreements*). :func:`codesign.services.analysis.load_analysis`
 reads those concepts from a store and calls it.
 
-The rules of who is who in a session live here too: :func:`voice_owners` (whose concepts are
-the voices of a consensus) and :func:`owner_name` (a team's name, or the plan's and the
-vision's translated names).
+The session's rules that the pages, the report and the command line share live here too:
+:func:`voice_owners` (whose concepts are the voices of a consensus), :func:`owner_name` (a
+team's name, or the plan's and the vision's translated names) and :func:`agreed_areas` (the
+agreed ground the room may put dots on, from :data:`MIN_VOTE_AREA_M2`).
 
 >>> from codesign.domain.session import Session, Team
 >>> s = Session("s-1", "T", "aksu-city-square", "2026-12-01", "", (Team("team-1", "Орлы", "#4477AA", "t"),))
