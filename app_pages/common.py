@@ -17,11 +17,13 @@ import streamlit as st
 from codesign.analysis.consensus import Consensus, build_consensus
 from codesign.config import settings
 from codesign.domain.access import facilitator_link, is_reviewer
-from codesign.domain.session import PLAN_OWNER, Session
+from codesign.domain.session import Session
 from codesign.domain.site import Site, load_site
 from codesign.errors import CodesignError
 from codesign.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translate
 from codesign.render.folium_maps import context_geojson
+from codesign.render.text import format_kappa
+from codesign.services.analysis import voices as load_voices
 from codesign.services.gate import WriteGate, Writer, WriteRefused
 from codesign.services.secret import facilitator_secret
 from codesign.storage.base import Store, open_store
@@ -355,8 +357,7 @@ def consensus_metrics(result: Any) -> None:
     cols = st.columns(4)
     for col, state in zip(cols, ("agreed", "contested", "single"), strict=False):
         col.metric(t(f"consensus.{state}"), f"{num(result.area_in(state))} {t('unit.m2')}")
-    kappa = "—" if result.fleiss_kappa is None else num(result.fleiss_kappa, 2)
-    cols[3].metric(t("consensus.fleiss"), kappa, help=t("consensus.fleiss_help"))
+    cols[3].metric(t("consensus.fleiss"), format_kappa(result.fleiss_kappa, lang()), help=t("consensus.fleiss_help"))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -369,7 +370,8 @@ def consensus_for(session_id: str, versions: tuple[tuple[str, int], ...], thresh
 
 
 def voices(session: Session, with_plan: bool = False) -> tuple[tuple[str, int], ...]:
-    """(owner, latest version) of every team that saved a concept (and the plan, if asked)."""
-    owners = [team.id for team in session.teams] + ([PLAN_OWNER] if with_plan else [])
-    latest = ((owner, store().latest_version(session.id, owner)) for owner in owners)
-    return tuple((owner, version) for owner, version in latest if version > 0)
+    """(owner, latest version) of every team that saved a concept (and the plan, if asked).
+
+    The rule is :func:`codesign.services.analysis.voices`; this reads the configured store.
+    """
+    return load_voices(store(), session, with_plan=with_plan)

@@ -7,18 +7,16 @@ import streamlit as st
 
 from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
 from codesign.analysis.compare import agreement_map, category_label, compare_concepts, describe
+from codesign.analysis.session import owner_name
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.render.folium_maps import Styled, concept_layer, styled_layer
-
-#: Okabe-Ito colours, safe for colour-blind viewers.
-STATE_COLOURS = {"same": "#009E73", "a_only": "#0072B2", "b_only": "#E69F00", "different": "#CC79A7"}
+from codesign.render.styles import AGREEMENT_COLOURS, AGREEMENT_OPACITY_SCREEN
+from codesign.render.text import format_kappa, format_percent
 
 session = desk_page(None, "compare_session", reviewer_ok=True)
 the_site = site(session.site)
 
-owners = {team.id: team.name for team in session.teams}
-owners[VISION_OWNER] = t("vision.name")
-owners[PLAN_OWNER] = t("compare.plan")
+owners = {o: owner_name(session, o, lang()) for o in [*(team.id for team in session.teams), VISION_OWNER, PLAN_OWNER]}
 concepts = {owner: store().load_latest(session.id, owner) for owner in owners}
 available = [owner for owner, concept in concepts.items() if concept is not None]
 st.title(t("compare.title"))
@@ -40,8 +38,8 @@ name_a, name_b = owners[a_id], owners[b_id]
 
 with st.container(key="compare_figures"):
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("compare.agreement"), f"{num(100 * result.agreement)} %", help=t("compare.agreement_help"))
-    m2.metric(t("compare.kappa"), num(result.kappa, 2), help=t("compare.kappa_help"))
+    m1.metric(t("compare.agreement"), format_percent(result.agreement, lang(), 0), help=t("compare.agreement_help"))
+    m2.metric(t("compare.kappa"), format_kappa(result.kappa, lang()), help=t("compare.kappa_help"))
     m3.metric(t("compare.designed"), f"{num(result.designed_m2)} {t('unit.m2')}")
     st.markdown(f"#### {t('compare.main_differences')}")
     for notice in result.sentences():
@@ -61,11 +59,11 @@ labels = {
     "b_only": t_text("compare.state.b_only", name=name_b),
     "different": t("compare.state.different"),
 }
-legend([(colour, labels[state]) for state, colour in STATE_COLOURS.items()])
+legend([(colour, labels[state]) for state, colour in AGREEMENT_COLOURS.items()])
 view_map(
     the_site,
     f"compare_overlay_{session.id}_{a_id}_{b_id}",
-    styled_layer(Styled(geom, STATE_COLOURS[s], labels[s], 0.75) for s, geom in states.items()),
+    styled_layer(Styled(geom, AGREEMENT_COLOURS[s], labels[s], AGREEMENT_OPACITY_SCREEN) for s, geom in states.items()),
     520,
 )
 
@@ -96,7 +94,9 @@ with chart_col:
 st.markdown(f"#### {t('compare.zones')}")
 zone_rows = []
 for zone in result.zones:
-    shares = ", ".join(f"{category_label(c, lang())} {num(100 * s)} %" for c, s in list(zone.shares.items())[:3])
+    shares = ", ".join(
+        f"{category_label(c, lang())} {format_percent(s, lang(), 0)}" for c, s in list(zone.shares.items())[:3]
+    )
     zone_rows.append(
         {
             t("compare.zone"): f"{zone.id} · {category_label(zone.category, lang())}",
@@ -108,12 +108,13 @@ for zone in result.zones:
 st.table(zone_rows)
 
 st.markdown(f"#### {t('compare.amenities')}")
+matched = result.matched_counts()
 amenity_rows = [
     {
         t("figures.category"): category_label(cid, lang()),
         md(name_a): ca,
         md(name_b): cb,
-        t("compare.matched"): sum(m.category == cid for m in result.matches),
+        t("compare.matched"): matched[cid],
     }
     for cid, (ca, cb) in result.amenity_counts.items()
 ]

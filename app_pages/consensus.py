@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shapely
 import streamlit as st
+from shapely.geometry.base import BaseGeometry
 
 from app_pages.common import (
     can_change,
@@ -25,12 +26,14 @@ from app_pages.common import (
     voices,
 )
 from app_pages.votes import display_names, target_label
-from codesign.analysis.consensus import consensus_sentences, describe_finding, joint_vision
+from codesign.analysis.consensus import Consensus, consensus_sentences, describe_finding, joint_vision
+from codesign.analysis.session import owner_name
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
-from codesign.domain.taxonomy import categories, category
+from codesign.domain.taxonomy import Category, categories, category
 from codesign.domain.votes import tally
 from codesign.errors import CodesignError
 from codesign.render.folium_maps import Styled, styled_layer
+from codesign.render.styles import agreement_opacity, cluster_radius_px, is_hatched, share_step
 
 session = desk_page("consensus.title", "consensus_session", reviewer_ok=True)
 the_site = site(session.site)
@@ -41,97 +44,101 @@ live = controls[2].toggle(t("consensus.live"), value=True, key="consensus_live")
 
 
 def show(session: Session) -> None:
+    """The consensus of the saved concepts: figures, findings, the map, k-of-N, votes."""
     versions = voices(session, with_plan)
     result = consensus_for(session.id, versions, threshold)
     if result is None:
         st.info(t("consensus.nothing_yet"))
         return
-    names = {team.id: team.name for team in session.teams} | {PLAN_OWNER: t("compare.plan")}
-    st.caption(t("consensus.voices", names=", ".join(names[o] for o, _ in versions)))
+    st.caption(t("consensus.voices", names=", ".join(owner_name(session, o, lang()) for o, _ in versions)))
     with st.container(key="consensus_figures"):
         consensus_metrics(result)
         plan = store().load_latest(session.id, PLAN_OWNER)
         for notice in consensus_sentences(result, plan):
             st.markdown(f"- {md(describe_finding(notice, lang()))}")
-
-    frame = result.frame
-    layers: list[Styled] = []
-    groups: dict[tuple[str, str, float], list] = {}
-    for face, state, cid, share in zip(result.faces, result.states, result.majority, result.share, strict=True):
-        groups.setdefault((cid, state, round(float(share), 1)), []).append(face)
-    for (cid, state, share), faces in sorted(groups.items()):
-        label = t_text(f"consensus.face.{state}", category=category(cid).label(lang()), share=num(100 * share))
-        layers.append(
-            Styled(
-                frame.to_lonlat(shapely.union_all(faces)),
-                category(cid).colour,
-                label,
-                opacity=0.2 + 0.7 * share,
-                hatch=state == "contested",
-                weight=0.5,
-            )
-        )
-    for cluster in result.clusters:
-        label = t_text(
-            "consensus.cluster", category=category(cluster.category).label(lang()), count=len(cluster.teams), n=result.n
-        )
-        layers.append(
-            Styled(
-                shapely.Point(cluster.lon, cluster.lat),
-                category(cluster.category).colour,
-                label,
-                opacity=0.9,
-                radius=5 + 12 * cluster.support,
-            )
-        )
-
+    layers = face_layers(result) + cluster_layers(result)
     present = [c for c in categories("zone") if c.id in set(result.majority)]
     if present:
-        pick_col, k_col = st.columns([2, 3])
-        present_names = {c.id: c.label(lang()) for c in present}
-        k_category = pick_col.selectbox(
-            t("consensus.k_category"), list(present_names), format_func=present_names.__getitem__, key="k_category"
-        )
-        k = k_col.slider(t("consensus.k"), 1, result.n, min(2, result.n), key="k_of_n")
-        column = result.counts[:, [c.id for c in categories("zone")].index(k_category)]
-        chosen = result.faces[column >= k]
-        area = float(result.areas[column >= k].sum())
-        st.markdown(
-            t("consensus.k_result", k=k, n=result.n, category=category(k_category).label(lang()), area=num(area))
-        )
-        if len(chosen):
-            layers.append(
-                Styled(
-                    frame.to_lonlat(shapely.union_all(chosen)),
-                    "#000000",
-                    t_text("consensus.k_layer", k=k, n=result.n),
-                    opacity=0.0,
-                    weight=4,
-                    stroke="#000000",
-                )
-            )
+        layers += k_of_n_picker(result, present)
     legend([(c.colour, c.label(lang())) for c in present], note=t("consensus.legend"))
     with st.container(key=f"consensus_map_{session.id}"):
         view_map(the_site, f"consensus_map_{session.id}", styled_layer(layers), 600)
-    kn = result.k_of_n()
     rows = [
         {
             t("figures.category"): category(cid).label(lang()),
             **{f"≥ {k}": f"{num(v)} {t('unit.m2')}" for k, v in ks.items()},
         }
-        for cid, ks in kn.items()
+        for cid, ks in result.k_of_n().items()
     ]
     st.markdown(f"#### {t('consensus.k_table')}")
     st.table(rows)
     show_votes(session)
     if can_change() and st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
-        vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
-        try:
-            facilitator_gate(session.id).save_concept(VISION_OWNER, vision, base_version=None)
-            st.session_state.vision_started = True
-            go_to("app_pages/vision.py")
-        except CodesignError as err:
-            st.error(error_text(err))
+        start_vision(session, result)
+
+
+def face_layers(result: Consensus) -> list[Styled]:
+    """The faces, dissolved by majority, state and share: the majority's colour, opacity by share."""
+    groups: dict[tuple[str, str, float], list[BaseGeometry]] = {}
+    for face, state, cid, share in zip(result.faces, result.states, result.majority, result.share, strict=True):
+        groups.setdefault((cid, state, share_step(share)), []).append(face)
+    return [
+        Styled(
+            result.frame.to_lonlat(shapely.union_all(faces)),
+            category(cid).colour,
+            t_text(f"consensus.face.{state}", category=category(cid).label(lang()), share=num(100 * share)),
+            opacity=agreement_opacity(share),
+            hatch=is_hatched(state),
+            weight=0.5,
+        )
+        for (cid, state, share), faces in sorted(groups.items())
+    ]
+
+
+def cluster_layers(result: Consensus) -> list[Styled]:
+    """Every amenity cluster as a circle, bigger with more support."""
+    return [
+        Styled(
+            shapely.Point(cluster.lon, cluster.lat),
+            category(cluster.category).colour,
+            t_text(
+                "consensus.cluster",
+                category=category(cluster.category).label(lang()),
+                count=len(cluster.teams),
+                n=result.n,
+            ),
+            opacity=0.9,
+            radius=cluster_radius_px(cluster.support),
+        )
+        for cluster in result.clusters
+    ]
+
+
+def k_of_n_picker(result: Consensus, present: list[Category]) -> list[Styled]:
+    """Pick a category and k: the ground at least k voices give it, outlined on the map."""
+    pick_col, k_col = st.columns([2, 3])
+    present_names = {c.id: c.label(lang()) for c in present}
+    k_category = pick_col.selectbox(
+        t("consensus.k_category"), list(present_names), format_func=present_names.__getitem__, key="k_category"
+    )
+    k = k_col.slider(t("consensus.k"), 1, result.n, min(2, result.n), key="k_of_n")
+    ground, area = result.at_least(k_category, k)
+    st.markdown(t("consensus.k_result", k=k, n=result.n, category=category(k_category).label(lang()), area=num(area)))
+    if ground.is_empty:
+        return []
+    label = t_text("consensus.k_layer", k=k, n=result.n)
+    return [Styled(result.frame.to_lonlat(ground), "#000000", label, opacity=0.0, weight=4, stroke="#000000")]
+
+
+def start_vision(session: Session, result: Consensus) -> None:
+    """Save the joint vision's first draft from the consensus, and open the vision page."""
+    vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
+    try:
+        facilitator_gate(session.id).save_concept(VISION_OWNER, vision, base_version=None)
+        st.session_state.vision_started = True
+        go_to("app_pages/vision.py")
+    except CodesignError as err:
+        st.error(error_text(err))
 
 
 def show_votes(session: Session) -> None:

@@ -7,11 +7,14 @@ import time
 import streamlit as st
 
 from app_pages.common import LANGUAGE_NAMES, consensus_metrics, desk_page, error_text, lang, md, num, store, t
+from codesign.analysis.session import SessionAnalysis, owner_name
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.errors import CodesignError
 from codesign.export import EXPORT_FORMATS, export_to
 from codesign.i18n import LANGUAGES
-from codesign.report import PAPER_SIZES_MM, SessionAnalysis, analyse_session, build_report, owner_name
+from codesign.render.text import format_kappa, format_percent
+from codesign.report import PAPER_SIZES_MM, build_report
+from codesign.services.analysis import load_analysis
 
 #: Download file name ending and MIME type of each file.
 DOWNLOADS = {
@@ -34,7 +37,7 @@ def saved_versions(session: Session) -> tuple[tuple[str, int], ...]:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def analysis_for(session_id: str, versions: tuple[tuple[str, int], ...]) -> SessionAnalysis:
     """The session's analysis (cached: recomputed only after a save)."""
-    return analyse_session(store(), session_id)
+    return load_analysis(store(), session_id)
 
 
 versions = saved_versions(session)
@@ -52,20 +55,16 @@ with st.container(key="report_preview"):
         st.info(t("report.no_plan"))
     else:
         st.markdown(f"**{t('report.summary.vs_plan')}**")
-        rows = []
-        for owner, comparison in analysis.comparisons.items():
-            outcomes = {
-                o: sum(z.outcome == o for z in comparison.zones) for o in ("kept", "replaced", "dropped", "moved")
+        rows = [
+            {
+                t("report.col.concept"): md(owner_name(session, owner, lang())),
+                t("compare.agreement"): format_percent(comparison.agreement, lang()),
+                t("compare.kappa"): format_kappa(comparison.kappa, lang()),
+                t("report.col.designed_m2"): num(comparison.designed_m2),
+                **{t(f"report.col.{o}"): n for o, n in comparison.outcome_counts().items()},
             }
-            rows.append(
-                {
-                    t("report.col.concept"): md(owner_name(session, owner, lang())),
-                    t("compare.agreement"): f"{num(100 * comparison.agreement, 1)} %",
-                    t("compare.kappa"): num(comparison.kappa, 2),
-                    t("report.col.designed_m2"): num(comparison.designed_m2),
-                    **{t(f"report.col.{o}"): n for o, n in outcomes.items()},
-                }
-            )
+            for owner, comparison in analysis.comparisons.items()
+        ]
         st.table(rows)
 
 st.divider()
@@ -85,15 +84,10 @@ if st.button(t("report.build"), type="primary", key="report_build"):
     try:
         files = {
             "pdf": build_report(
-                store(),
-                session.id,
-                report_lang,
-                paper,
-                progress=lambda share, message: bar.progress(share, text=message),
-                analysis=analysis,
+                analysis, report_lang, paper, progress=lambda share, message: bar.progress(share, text=message)
             )
         }
-        files |= {fmt: export_to(fmt, store(), session.id, analysis=analysis) for fmt in EXPORT_FORMATS}
+        files |= {fmt: export_to(fmt, analysis) for fmt in EXPORT_FORMATS}
         st.session_state.report_files = {"for": wanted, "files": files, "seconds": time.perf_counter() - started}
     except CodesignError as err:
         st.error(error_text(err))

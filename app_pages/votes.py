@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages.common import consensus_for, error_text, lang, md, num, site, store, t, voices
 from codesign.analysis.consensus import DEFAULT_THRESHOLD
+from codesign.analysis.session import agreed_areas
 from codesign.domain.session import Session
 from codesign.domain.taxonomy import category
 from codesign.domain.votes import CONSENSUS_TARGET, Vote, VotingRules, dots_left, team_letter
@@ -83,12 +84,7 @@ def vote_panel(session: Session, team: object) -> None:
         versions = voices(session)
         if len(versions) >= 2:
             consensus = consensus_for(session.id, versions, DEFAULT_THRESHOLD)
-            agreed: dict[str, float] = {}
-            for area, state, cid in zip(consensus.areas, consensus.states, consensus.majority, strict=True):
-                if state == "agreed":
-                    agreed[cid] = agreed.get(cid, 0.0) + float(area)
             with st.expander(t("votes.consensus")):
-                for cid, area in sorted(agreed.items(), key=lambda kv: -kv[1]):
-                    if area >= 50:
-                        label = t("votes.agreed_area", category=category(cid).label(lang()))
-                        dot_row(CONSENSUS_TARGET, cid, f"{label} · {num(area)} {t('unit.m2')}")
+                for cid, area in agreed_areas(consensus).items():
+                    label = t("votes.agreed_area", category=category(cid).label(lang()))
+                    dot_row(CONSENSUS_TARGET, cid, f"{label} · {num(area)} {t('unit.m2')}")

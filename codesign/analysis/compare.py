@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
@@ -37,6 +37,7 @@ from codesign.domain.taxonomy import categories, category
 
 __all__ = [
     "AGREEMENT_STATES",
+    "OUTCOMES",
     "UNASSIGNED",
     "AmenityMatch",
     "CategoryFigures",
@@ -55,6 +56,8 @@ DEFAULT_MATCH_DISTANCE_M = 10.0
 #: A plan zone counts as "moved" when the concept gives its category, on ground where the
 #: plan does not have that category, at least this share of the zone's area.
 MOVED_MIN_SHARE = 0.5
+#: What a concept does with a plan zone (:attr:`ZoneOutcome.outcome`), in the order tables list them.
+OUTCOMES = ("kept", "replaced", "dropped", "moved")
 _EMPTY = shapely.Polygon()
 
 
@@ -114,8 +117,34 @@ class Comparison:
     match_distance_m: float
     confusion: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
+    def outcome_counts(self) -> dict[str, int]:
+        """How many plan zones the concept keeps, replaces, drops or moves.
+
+        Returns
+        -------
+        dict of str to int
+            Each of :data:`OUTCOMES` (in that order) -> number of plan zones.
+        """
+        return {outcome: sum(z.outcome == outcome for z in self.zones) for outcome in OUTCOMES}
+
+    def matched_counts(self) -> dict[str, int]:
+        """How many amenity pairs were matched, per amenity type.
+
+        Returns
+        -------
+        dict of str to int
+            Each type of :attr:`amenity_counts` (in its order) -> matched pairs.
+        """
+        return {cid: sum(m.category == cid for m in self.matches) for cid in self.amenity_counts}
+
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON-ready dict (see docs/compare-format.md)."""
+        """Plain JSON-ready dict (see docs/compare-format.md).
+
+        Returns
+        -------
+        dict of str to Any
+            The comparison in its documented JSON form.
+        """
         return {
             "a": self.a,
             "b": self.b,
@@ -149,6 +178,16 @@ class Comparison:
         """The main differences as message keys with values, most area first.
 
         Keys: ``compare.sentence.replaced``, ``.dropped``, ``.moved``, ``.added``, ``.kept``.
+
+        Parameters
+        ----------
+        limit : int
+            How many sentences at most.
+
+        Returns
+        -------
+        list of Notice
+            The sentences (:func:`describe` puts them in words).
         """
         found: list[tuple[float, Notice]] = []
         moved: dict[str, list[ZoneOutcome]] = {}
@@ -197,6 +236,18 @@ def categorical_map(concept: Concept, frame: MetricFrame) -> dict[str, BaseGeome
     """Category -> the ground (metres) the concept gives it; later zones cover earlier ones.
 
     The result's geometries do not overlap each other and lie inside the site.
+
+    Parameters
+    ----------
+    concept : Concept
+        The concept.
+    frame : MetricFrame
+        Its site's metric frame.
+
+    Returns
+    -------
+    dict of str to BaseGeometry
+        Zone category -> its ground in metres (categories with no ground left out).
     """
     zones = [f for f in concept.features if f.kind == "zone"]
     if not zones:
@@ -223,6 +274,16 @@ def kappa_from_confusion(matrix: Sequence[Sequence[float]]) -> float:
 
     >>> round(kappa_from_confusion([[20, 5], [10, 15]]), 4)
     0.4
+
+    Parameters
+    ----------
+    matrix : Sequence of Sequence of float
+        Rows: one rater's classes, columns: the other's, in the same order.
+
+    Returns
+    -------
+    float
+        The kappa; 1.0 for an empty matrix or perfect agreement on one class.
     """
     m = np.asarray(matrix, dtype=float)
     total = m.sum()
@@ -242,7 +303,24 @@ def compare_concepts(
     *,
     match_distance_m: float = DEFAULT_MATCH_DISTANCE_M,
 ) -> Comparison:
-    """Compare concept ``a`` with ``b`` (usually a team's concept with the plan)."""
+    """Compare concept ``a`` with ``b`` (usually a team's concept with the plan).
+
+    Parameters
+    ----------
+    a : Concept
+        The concept compared.
+    b : Concept
+        The concept it is compared with (its zones get outcomes).
+    frame : MetricFrame
+        The site's metric frame.
+    match_distance_m : float
+        Amenities of one type this close (m) are a matched pair.
+
+    Returns
+    -------
+    Comparison
+        Figures per category, agreement, kappa, zone outcomes, amenities and paths.
+    """
     map_a = categorical_map(a, frame)
     map_b = categorical_map(b, frame)
     site = frame.boundary
@@ -305,6 +383,20 @@ def agreement_map(a: Concept, b: Concept, frame: MetricFrame) -> dict[str, BaseG
 
     ``same``: both give the same category; ``a_only`` / ``b_only``: only one designs the
     ground; ``different``: both design it, differently. Empty states are left out.
+
+    Parameters
+    ----------
+    a : Concept
+        One concept.
+    b : Concept
+        The other.
+    frame : MetricFrame
+        The site's metric frame.
+
+    Returns
+    -------
+    dict of str to BaseGeometry
+        State (of :data:`AGREEMENT_STATES`) -> its ground in lon/lat, states under 0.5 m² left out.
     """
     map_a, map_b = categorical_map(a, frame), categorical_map(b, frame)
     union_a = shapely.union_all(list(map_a.values())) if map_a else _EMPTY
@@ -325,7 +417,20 @@ def agreement_map(a: Concept, b: Concept, frame: MetricFrame) -> dict[str, BaseG
 
 
 def describe(notice: Notice, lang: str) -> str:
-    """A comparison sentence in ``lang``, with category labels and areas filled in."""
+    """A comparison sentence in ``lang``, with category labels and areas filled in.
+
+    Parameters
+    ----------
+    notice : Notice
+        A sentence of :meth:`Comparison.sentences`.
+    lang : str
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     from codesign.i18n import format_number, translate
 
     params = dict(notice.params)
@@ -334,7 +439,7 @@ def describe(notice: Notice, lang: str) -> str:
             params[key] = category_label(str(params[key]), lang)
     for key in ("area", "moved"):
         if key in params:
-            params[key] = format_number(float(params[key]), lang)
+            params[key] = format_number(float(cast(float, params[key])), lang)
     return translate(notice.key, lang, **params)
 
 
@@ -376,7 +481,7 @@ def _zone_outcomes(
             if elsewhere.area >= MOVED_MIN_SHARE * area:
                 outcome = "moved"
                 moved_m2 = float(elsewhere.area)
-                point = frame.to_lonlat(shapely.point_on_surface(elsewhere))
+                point = cast(shapely.Point, frame.to_lonlat(shapely.point_on_surface(elsewhere)))
                 moved_to = (round(point.x, 7), round(point.y, 7))
         outcomes.append(ZoneOutcome(feature.id, feature.category, area, outcome, dominant, shares, moved_to, moved_m2))
     return outcomes
@@ -424,7 +529,20 @@ def _path_lengths(a: Concept, b: Concept, frame: MetricFrame) -> dict[str, tuple
 
 
 def category_label(cid: str, lang: str) -> str:
-    """A category's label, or the translated word for *unassigned*."""
+    """A category's label, or the translated word for *unassigned*.
+
+    Parameters
+    ----------
+    cid : str
+        A category id or ``unassigned``.
+    lang : str
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     if cid == UNASSIGNED:
         from codesign.i18n import translate
 

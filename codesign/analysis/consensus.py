@@ -21,16 +21,16 @@ from __future__ import annotations
 
 import math
 import os
-import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from codesign.analysis.clusters import DEFAULT_CLUSTER_DISTANCE_M, AmenityCluster, cluster_amenities
 from codesign.analysis.compare import categorical_map
 from codesign.domain.concept import Concept, ConceptFeature
 from codesign.domain.geometry import MetricFrame
@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 DEFAULT_THRESHOLD = 0.5
-DEFAULT_CLUSTER_DISTANCE_M = 12.0
 #: Precision of the overlay, metres (0.1 mm).
 GRID_M = 1e-4
 #: About this many polygon vertices per tile: noding and polygonizing grow faster than
@@ -61,18 +60,6 @@ GRID_M = 1e-4
 TILE_VERTICES = 1000
 STATES = ("agreed", "contested", "single")
 _ZONE_IDS = [c.id for c in categories("zone")]
-
-
-@dataclass(frozen=True)
-class AmenityCluster:
-    """Amenities of one type from several teams, close together."""
-
-    category: str
-    teams: tuple[str, ...]  # voices with at least one point in the cluster
-    support: float  # len(teams) / number of voices
-    lon: float  # suggested location: the median of the points
-    lat: float
-    points: int
 
 
 @dataclass(frozen=True)
@@ -94,15 +81,38 @@ class Consensus:
 
     @property
     def n(self) -> int:
-        """Number of voices."""
+        """Number of voices.
+
+        Returns
+        -------
+        int
+            How many concepts were overlaid.
+        """
         return len(self.voices)
 
     def area_in(self, state: str) -> float:
-        """Total m² of the faces in one state."""
+        """Total m² of the faces in one state.
+
+        Parameters
+        ----------
+        state : str
+            ``agreed``, ``contested`` or ``single``.
+
+        Returns
+        -------
+        float
+            The area, m².
+        """
         return float(sum(a for a, s in zip(self.areas, self.states, strict=True) if s == state))
 
     def k_of_n(self) -> dict[str, dict[int, float]]:
-        """Category -> k -> m² that at least k voices give that category (k = 1..N)."""
+        """Category -> k -> m² that at least k voices give that category (k = 1..N).
+
+        Returns
+        -------
+        dict of str to dict of int to float
+            Zone categories that some voice uses, in taxonomy order.
+        """
         result: dict[str, dict[int, float]] = {}
         for j, cid in enumerate(_ZONE_IDS):
             column = self.counts[:, j]
@@ -111,12 +121,42 @@ class Consensus:
             result[cid] = {k: float(self.areas[column >= k].sum()) for k in range(1, self.n + 1)}
         return result
 
+    def at_least(self, category_id: str, k: int) -> tuple[BaseGeometry, float]:
+        """The ground at least ``k`` voices give a zone category, and its area.
+
+        Parameters
+        ----------
+        category_id : str
+            A zone category.
+        k : int
+            How many voices at least (1..N).
+
+        Returns
+        -------
+        tuple of (BaseGeometry, float)
+            The ground in metres (empty when there is none) and its area in m².
+        """
+        chosen = self.counts[:, _ZONE_IDS.index(category_id)] >= k
+        return shapely.union_all(self.faces[chosen]), float(self.areas[chosen].sum())
+
     def supported_clusters(self) -> list[AmenityCluster]:
-        """Amenity clusters whose support reaches the threshold."""
+        """Amenity clusters whose support reaches the threshold.
+
+        Returns
+        -------
+        list of AmenityCluster
+            In the order of :attr:`clusters` (most support first).
+        """
         return [c for c in self.clusters if c.support >= self.threshold - 1e-9]
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON form (see docs/consensus-format.md)."""
+        """The documented JSON form (see docs/consensus-format.md).
+
+        Returns
+        -------
+        dict of str to Any
+            The consensus as plain JSON values.
+        """
         return {
             "voices": list(self.voices),
             "threshold": self.threshold,
@@ -158,7 +198,29 @@ def build_consensus(
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
 ) -> Consensus:
-    """Overlay the concepts (each one voice) into faces and count their categories."""
+    """Overlay the concepts (each one voice) into faces and count their categories.
+
+    Parameters
+    ----------
+    concepts : Sequence of Concept
+        The voices (usually every team's latest concept).
+    frame : MetricFrame
+        The site's metric frame.
+    threshold : float
+        Share of the voices, in (0, 1], at which a face's majority counts as agreed.
+    cluster_distance_m : float
+        Amenities of one type this close (m) join one cluster.
+
+    Returns
+    -------
+    Consensus
+        Faces, counts, states, Fleiss' kappa and amenity clusters.
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is outside (0, 1].
+    """
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     voices = tuple(c.team for c in concepts)
@@ -274,7 +336,9 @@ def _fleiss_weights(areas: np.ndarray, site_area: float) -> np.ndarray:
     return np.append(areas, max(site_area - float(np.sum(areas)), 0.0))
 
 
-def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray, weights: Sequence[float] | None = None) -> float:
+def fleiss_kappa(
+    table: Sequence[Sequence[float]] | np.ndarray, weights: Sequence[float] | np.ndarray | None = None
+) -> float:
     """Fleiss' kappa for subjects x categories counts (each row sums to the raters n).
 
     ``weights`` weigh the subjects (here: face areas). By hand for the table below:
@@ -283,6 +347,18 @@ def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray, weights: Sequenc
 
     >>> round(fleiss_kappa([[0, 0, 3], [0, 3, 0], [1, 2, 0], [3, 0, 0]]), 4)
     0.7447
+
+    Parameters
+    ----------
+    table : Sequence of Sequence of float, or numpy.ndarray
+        Subjects x categories: how many raters put each subject in each category.
+    weights : Sequence of float, or numpy.ndarray, or None
+        A weight per subject (None: all equal); subjects of weight 0 are left out.
+
+    Returns
+    -------
+    float
+        The kappa; NaN with fewer than two raters or no weight.
     """
     t = np.asarray(table, dtype=float)
     n = t[0].sum()
@@ -300,61 +376,27 @@ def fleiss_kappa(table: Sequence[Sequence[float]] | np.ndarray, weights: Sequenc
     return (p_bar - p_e) / (1 - p_e)
 
 
-def cluster_amenities(
-    concepts: Sequence[Concept], frame: MetricFrame, distance_m: float = DEFAULT_CLUSTER_DISTANCE_M
-) -> tuple[AmenityCluster, ...]:
-    """Group each type's amenities from all voices.
-
-    A point within ``distance_m`` of a point of a cluster joins it (single linkage).
-    """
-    n = len(concepts)
-    result: list[AmenityCluster] = []
-    by_type: dict[str, list[tuple[str, BaseGeometry, BaseGeometry]]] = {}
-    for concept in concepts:
-        for f in concept.features:
-            if f.kind == "amenity":
-                by_type.setdefault(f.category, []).append((concept.team, frame.to_metric(f.geometry), f.geometry))
-    for cid in sorted(by_type, key=[c.id for c in categories()].index):
-        items = by_type[cid]
-        metric = np.array([m for _, m, _ in items], dtype=object)
-        left, right = shapely.STRtree(metric).query(metric, predicate="dwithin", distance=distance_m)
-        groups = _connected_groups(len(items), zip(left.tolist(), right.tolist(), strict=True))
-        for members in groups:
-            teams = tuple(sorted({items[i][0] for i in members}))
-            lon = statistics.median(items[i][2].x for i in members)
-            lat = statistics.median(items[i][2].y for i in members)
-            result.append(AmenityCluster(cid, teams, len(teams) / n, round(lon, 7), round(lat, 7), len(members)))
-    result.sort(key=lambda c: (-c.support, c.category, c.lon, c.lat))
-    return tuple(result)
-
-
-def _connected_groups(count: int, links: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """Connected components of ``count`` nodes joined by ``links`` (union-find).
-
-    >>> _connected_groups(4, [(0, 1), (2, 2)])
-    [[0, 1], [2], [3]]
-    """
-    parent = list(range(count))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in links:
-        parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(count):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
-
-
 def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title: str = "") -> Concept:
     """A concept from the consensus.
 
     The agreed faces merged by majority category, plus the supported amenity clusters at
     their median location.
+
+    Parameters
+    ----------
+    consensus : Consensus
+        The teams' consensus.
+    site : str
+        The site id of the new concept.
+    team : str
+        Its owner.
+    title : str
+        Its title.
+
+    Returns
+    -------
+    Concept
+        The joint vision's first draft.
     """
     frame = consensus.frame
     features: list[ConceptFeature] = []
@@ -389,6 +431,18 @@ def direction(region: BaseGeometry, site: BaseGeometry) -> str:
 
     >>> direction(shapely.box(80, 80, 90, 90), shapely.box(0, 0, 100, 100))
     'ne'
+
+    Parameters
+    ----------
+    region : BaseGeometry
+        The ground, metres.
+    site : BaseGeometry
+        The site's boundary, metres.
+
+    Returns
+    -------
+    str
+        One of eight compass points, ``centre`` or ``spread``.
     """
     if shapely.convex_hull(region).area > 0.6 * site.area:
         return "spread"
@@ -404,6 +458,20 @@ def consensus_sentences(consensus: Consensus, plan: Concept | None = None, limit
 
     ``consensus.sentence.agreed`` (count, n, category, direction, area, and ``plan`` when the
     plan differs there) and ``consensus.sentence.contested`` (area, a, b).
+
+    Parameters
+    ----------
+    consensus : Consensus
+        The consensus.
+    plan : Concept or None
+        The akimat's plan, to say where it differs from agreed ground.
+    limit : int
+        How many findings at most.
+
+    Returns
+    -------
+    list of Notice
+        The findings (:func:`describe_finding` puts them in words).
     """
     frame = consensus.frame
     plan_map = categorical_map(plan, frame) if plan is not None else {}
@@ -426,7 +494,7 @@ def consensus_sentences(consensus: Consensus, plan: Concept | None = None, limit
             "area": area,
         }
         there = {c: float(shapely.intersection(g, region).area) for c, g in plan_map.items()}
-        top = max(there, key=there.get, default=None)
+        top = max(there, key=there.__getitem__, default=None)
         key = "consensus.sentence.agreed"
         if plan is not None and top is not None and top != cid and there[top] >= 0.3 * area:
             key, params["plan"] = "consensus.sentence.agreed_plan_differs", top
@@ -442,7 +510,20 @@ def consensus_sentences(consensus: Consensus, plan: Concept | None = None, limit
 
 
 def describe_finding(notice: Notice, lang: str) -> str:
-    """A consensus sentence in ``lang`` with labels, directions and areas filled in."""
+    """A consensus sentence in ``lang`` with labels, directions and areas filled in.
+
+    Parameters
+    ----------
+    notice : Notice
+        A finding of :func:`consensus_sentences`.
+    lang : str
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     from codesign.domain.taxonomy import category
     from codesign.i18n import format_number, translate
 
@@ -452,5 +533,5 @@ def describe_finding(notice: Notice, lang: str) -> str:
             params[key] = category(str(params[key])).label(lang)
     if "direction" in params:
         params["direction"] = translate(f"consensus.direction.{params['direction']}", lang)
-    params["area"] = format_number(float(params["area"]), lang)
+    params["area"] = format_number(float(cast(float, params["area"])), lang)
     return translate(notice.key, lang, **params)

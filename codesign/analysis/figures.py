@@ -37,7 +37,18 @@ class Figures:
     amenity_count: Mapping[str, int]
 
     def zone_share(self, category_id: str) -> float:
-        """Share of the site (0..1) covered by that zone category."""
+        """Share of the site (0..1) covered by that zone category.
+
+        Parameters
+        ----------
+        category_id : str
+            A zone category.
+
+        Returns
+        -------
+        float
+            0 when the concept has none of it.
+        """
         return self.zone_area_m2.get(category_id, 0.0) / self.site_area_m2 if self.site_area_m2 else 0.0
 
 
@@ -45,6 +56,18 @@ def concept_figures(concept: Concept, frame: MetricFrame) -> Figures:
     """Areas, lengths and counts per category, measured in the site's metric CRS.
 
     Zones of one category that overlap are counted once (their union).
+
+    Parameters
+    ----------
+    concept : Concept
+        The concept.
+    frame : MetricFrame
+        Its site's metric frame.
+
+    Returns
+    -------
+    Figures
+        The figures of the categories present.
     """
     by_category: dict[str, list[BaseGeometry]] = {}
     for f in concept.features:
@@ -71,6 +94,18 @@ def zone_overlaps(concept: Concept, frame: MetricFrame) -> list[tuple[str, str, 
     """Pairs of zones of *different* categories that overlap, with the shared m².
 
     >>> # see tests/unit/test_concepts.py for worked examples
+
+    Parameters
+    ----------
+    concept : Concept
+        The concept.
+    frame : MetricFrame
+        Its site's metric frame.
+
+    Returns
+    -------
+    list of (str, str, float)
+        (feature id, feature id, shared m²) for overlaps over the tolerance.
     """
     zones = [f for f in concept.features if f.kind == "zone"]
     if len(zones) < 2:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections import Counter
 
 from codesign.analysis.compare import DEFAULT_MATCH_DISTANCE_M, Comparison, category_label, compare_concepts, describe
 from codesign.analysis.consensus import (
@@ -23,6 +22,7 @@ from codesign.analysis.consensus import (
     consensus_sentences,
     describe_finding,
 )
+from codesign.analysis.session import owner_name, voice_owners
 from codesign.cli.tables import label, num, percent, print_json, print_table
 from codesign.domain.concept import Concept
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
@@ -93,11 +93,7 @@ def _owner(session: Session, owner: str) -> str:
 
 
 def _owner_name(session: Session, owner: str, lang: str) -> str:
-    if owner == PLAN_OWNER:
-        return translate("compare.plan", lang)
-    if owner == VISION_OWNER:
-        return translate("vision.name", lang)
-    return f"{session.team(owner).name} ({owner})"
+    return owner_name(session, owner, lang, with_id=True)
 
 
 def _latest(store: Store, session: Session, owner: str, lang: str) -> Concept:
@@ -158,7 +154,7 @@ def _print_comparison(result: Comparison, session: Session, a: Concept, b: Conce
 def _print_amenities_and_paths(result: Comparison, lang: str) -> None:
     ao, bo = result.a, result.b
     print(f"Amenities (pairs of one type matched within {num(result.match_distance_m, lang, 1)} m, closest first):")
-    matched = Counter(m.category for m in result.matches)
+    matched = result.matched_counts()
     rows = [[label(cid, lang), str(na), str(nb), str(matched[cid])] for cid, (na, nb) in result.amenity_counts.items()]
     print_table(["type", ao, bo, "matched"], rows, empty="none in either")
     if rows:
@@ -186,7 +182,7 @@ def _consensus(args: argparse.Namespace, store: Store) -> None:
     """``consensus``: every team with a saved concept is a voice (and the plan with --with-plan)."""
     lang = args.lang
     session = store.load_session(args.session)
-    concepts = [c for team in session.teams if (c := store.load_latest(session.id, team.id)) is not None]
+    concepts = [c for owner in voice_owners(session) if (c := store.load_latest(session.id, owner)) is not None]
     if not concepts:
         raise CodesignError("cli.no_concepts", session_id=session.id)
     plan = store.load_latest(session.id, PLAN_OWNER)

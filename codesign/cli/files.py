@@ -54,10 +54,11 @@ def _report(args: argparse.Namespace, store: Store) -> None:
     import time
 
     from codesign.report import build_report
+    from codesign.services.analysis import load_analysis
 
     started = time.perf_counter()
     _check_writable(args.out)
-    pdf = build_report(store, args.session, args.lang, args.paper)
+    pdf = build_report(load_analysis(store, args.session), args.lang, args.paper)
     _write_out(args.out, pdf)
     print(f"Report written to {args.out}: {len(pdf) / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s.")
 
@@ -65,9 +66,10 @@ def _report(args: argparse.Namespace, store: Store) -> None:
 def _export(args: argparse.Namespace, store: Store) -> None:
     """``export``: one file (GeoPackage, DXF, zipped GeoJSON or zipped CSV) for the session."""
     from codesign.export import export_to
+    from codesign.services.analysis import load_analysis
 
     _check_writable(args.out)
-    data = export_to(args.format, store, args.session)
+    data = export_to(args.format, load_analysis(store, args.session))
     _write_out(args.out, data)
     print(f"{args.format} export written to {args.out}: {len(data) / 1e3:.0f} KB.")
 

@@ -17,46 +17,14 @@ from collections.abc import Mapping, Sequence
 
 from codesign.analysis.compare import category_label
 from codesign.i18n import format_number
+from codesign.render.text import format_percent
 
 __all__ = ["label", "num", "percent", "print_json", "print_table"]
 
 
-def num(value: float, lang: str, digits: int = 0) -> str:
-    """A number as the language writes it (``1,234`` in en, ``1 234`` in ru/kk).
-
-    Parameters
-    ----------
-    value
-        The number.
-    lang
-        ``ru``, ``kk`` or ``en``.
-    digits
-        Digits after the decimal sign.
-
-    Returns
-    -------
-    str
-        The number with the language's grouping and decimal sign.
-    """
-    return format_number(value, lang, digits=digits)
-
-
-def percent(share: float, lang: str) -> str:
-    """A share as a percentage with one decimal (``52.2 %``).
-
-    Parameters
-    ----------
-    share
-        The share, 0 to 1.
-    lang
-        ``ru``, ``kk`` or ``en``.
-
-    Returns
-    -------
-    str
-        The percentage with its sign after a space.
-    """
-    return f"{num(100 * share, lang, 1)} %"
+#: The one number format (:mod:`codesign.render.text`), under the names the CLI's tables use.
+num = format_number
+percent = format_percent
 
 
 def label(category_id: str, lang: str) -> str:

@@ -35,6 +35,7 @@ from codesign.domain.concept import Concept, concept_to_geojson
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
 from codesign.i18n import translate
+from codesign.render.styles import CONTEXT
 
 __all__ = [
     "STATIC_URL",
@@ -49,7 +50,32 @@ __all__ = [
 
 #: Where ``.streamlit/config.toml`` (enableStaticServing) serves ``./static``.
 STATIC_URL = "/app/static"
-MAP_BACKGROUND = "#f2efe9"
+#: The map's background (``static/codesign-map.css`` sets it on the Leaflet container).
+MAP_BACKGROUND = CONTEXT["background"]
+#: Leaflet styles of the context layers by name, in the palette of :mod:`codesign.render.styles`
+#: (a layer not named here, trees included, gets a thin grey outline).
+_CONTEXT_STYLES = {
+    "water": {"color": CONTEXT["water_edge"], "weight": 1, "fillColor": CONTEXT["water_fill"], "fillOpacity": 1},
+    "building": {
+        "color": CONTEXT["building_edge"],
+        "weight": 1,
+        "fillColor": CONTEXT["building_fill"],
+        "fillOpacity": 1,
+    },
+    "street": {"color": CONTEXT["street"], "weight": 9, "opacity": 1, "lineCap": "round"},
+    "path": {"color": CONTEXT["path"], "weight": 2, "dashArray": "4 4"},
+}
+#: The site's boundary and the tree markers (before the outline above is set on them).
+_SITE_AND_TREE_STYLES = {
+    "site": {
+        "color": CONTEXT["site_edge"],
+        "weight": 3,
+        "dashArray": "8 6",
+        "fillColor": CONTEXT["site_fill"],
+        "fillOpacity": 0.8,
+    },
+    "tree": {"color": CONTEXT["tree_edge"], "fillColor": CONTEXT["tree_fill"]},
+}
 
 #: Characters that are never written as themselves in embedded JSON: the four Jinja's
 #: ``tojson`` escapes (HTML), and, inside strings, the braces (template markers).
@@ -70,6 +96,16 @@ def script_json(value: Any) -> Markup:
     {"label":"\u007b\u007b 7*7 \u007d\u007d \u003c/script\u003e","n":[1,{}]}
     >>> print(script_json(None))
     null
+
+    Parameters
+    ----------
+    value : Any
+        Any JSON-serialisable value.
+
+    Returns
+    -------
+    Markup
+        The JSON, safe to put into a script or a template as it is.
     """
     text = json.dumps(value, separators=(",", ":")).translate(_HTML_ESCAPES)
     if "{" in text or "}" in text:
@@ -83,7 +119,18 @@ _TEMPLATES.filters["tojson"] = script_json
 
 
 def vendor_assets(static_url: str = STATIC_URL) -> dict[str, list[tuple[str, str]]]:
-    """Local Leaflet and Leaflet.draw files (vendored under ``static/vendor``)."""
+    """Local Leaflet and Leaflet.draw files (vendored under ``static/vendor``).
+
+    Parameters
+    ----------
+    static_url : str
+        Where the app serves ``./static``.
+
+    Returns
+    -------
+    dict of str to list of (str, str)
+        ``js`` and ``css``: (name, URL) pairs, as folium's ``default_js`` / ``default_css`` take them.
+    """
     return {
         "js": [
             ("leaflet", f"{static_url}/vendor/leaflet/leaflet.js"),
@@ -101,6 +148,18 @@ def context_geojson(site: Site, precision: int = 6) -> dict[str, Any]:
     """The site's context layers, trimmed for the browser (6 decimals is about 10 cm).
 
     Street names become label points at each street's middle.
+
+    Parameters
+    ----------
+    site : Site
+        The site.
+    precision : int
+        Decimals kept in coordinates.
+
+    Returns
+    -------
+    dict of str to Any
+        A GeoJSON FeatureCollection, each feature's ``layer`` (and a label's ``name``) kept.
     """
     features = []
     for feature in site.context.get("features", []):
@@ -129,23 +188,19 @@ _SITE_SCRIPT = _TEMPLATES.from_string(
 (function () {
   var map = {{ this._parent.get_name() }};
   var ctx = {{ this.context|tojson }};
-  var styles = {
-    water: {color: "#7fb2c9", weight: 1, fillColor: "#aad3df", fillOpacity: 1},
-    building: {color: "#b3a89e", weight: 1, fillColor: "#d9d0c9", fillOpacity: 1},
-    street: {color: "#ffffff", weight: 9, opacity: 1, lineCap: "round"},
-    path: {color: "#b59c74", weight: 2, dashArray: "4 4"}
-  };
+  var styles = {{ this.styles|tojson }};
+  var own = {{ this.own_styles|tojson }};
   map.createPane("context"); map.getPane("context").style.zIndex = 250;
   map.createPane("labels"); map.getPane("labels").style.zIndex = 640;
   map.getPane("labels").style.pointerEvents = "none";
   L.geoJSON({{ this.boundary|tojson }}, {pane: "context", interactive: false,
-    style: {color: "#2d6a2d", weight: 3, dashArray: "8 6", fillColor: "#dcebd0", fillOpacity: 0.8}}).addTo(map);
+    style: own.site}).addTo(map);
   L.geoJSON(ctx, {pane: "context", interactive: false,
     filter: function (f) { return f.properties.layer !== "label"; },
     style: function (f) { return styles[f.properties.layer] || {color: "#999", weight: 1}; },
     pointToLayer: function (f, ll) {
-      return L.circleMarker(ll, {pane: "context", radius: 3, weight: 1, color: "#2f6b2f",
-                                 fillColor: "#5e9e4e", fillOpacity: 0.9, interactive: false});
+      return L.circleMarker(ll, {pane: "context", radius: 3, weight: 1, color: own.tree.color,
+                                 fillColor: own.tree.fillColor, fillOpacity: 0.9, interactive: false});
     }}).addTo(map);
   ctx.features.forEach(function (f) {
     if (f.properties.layer !== "label") { return; }
@@ -181,7 +236,17 @@ _SITE_SCRIPT = _TEMPLATES.from_string(
 
 
 class _SiteLayers(MacroElement):
-    """Site boundary, context layers, attribution, translated Leaflet.draw, draft ids."""
+    """Site boundary, context layers, attribution, translated Leaflet.draw, draft ids.
+
+    Parameters
+    ----------
+    site : Site
+        The site.
+    lang : str
+        The language of the attribution notice and Leaflet.draw.
+    context : dict of str to Any
+        :func:`context_geojson` output.
+    """
 
     _template = _SITE_SCRIPT
 
@@ -189,6 +254,8 @@ class _SiteLayers(MacroElement):
         super().__init__()
         self._name = "SiteLayers"
         self.context = context
+        self.styles = _CONTEXT_STYLES
+        self.own_styles = _SITE_AND_TREE_STYLES
         self.boundary = shapely.geometry.mapping(site.boundary)
         notice = translate("map.illustrative", lang) if site.illustrative else ""
         self.attribution = " · ".join(x for x in (notice, site.attribution) if x)
@@ -197,7 +264,18 @@ class _SiteLayers(MacroElement):
 
 
 def draw_local(lang: str) -> dict[str, Any]:
-    """Leaflet.draw's user-facing strings in ``lang`` (it ships English only)."""
+    """Leaflet.draw's user-facing strings in ``lang`` (it ships English only).
+
+    Parameters
+    ----------
+    lang : str
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    dict of str to Any
+        Nested like Leaflet.draw's ``L.drawLocal``.
+    """
 
     def t(key: str) -> str:
         return translate(f"draw.{key}", lang)
@@ -253,7 +331,21 @@ def draw_local(lang: str) -> dict[str, Any]:
 def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, editable: bool = True) -> folium.Map:
     """The base map of the sketch page: identical across reruns for one site and language.
 
-    ``context`` is :func:`context_geojson` output (pass a cached copy to save time).
+    Parameters
+    ----------
+    site : Site
+        The site.
+    lang : str
+        The language of the map's texts.
+    context : dict of str to Any, or None
+        :func:`context_geojson` output (pass a cached copy to save time; None: made here).
+    editable : bool
+        Add the Leaflet.draw toolbar.
+
+    Returns
+    -------
+    folium.Map
+        The map, every asset served locally.
     """
     m = folium.Map(
         location=list(site.centre),
@@ -329,7 +421,15 @@ var {{ this.get_name() }} = L.featureGroup();
 
 
 class _ConceptGroup(folium.FeatureGroup):
-    """The concept's features, placed in Leaflet.draw's editable group."""
+    """The concept's features, placed in Leaflet.draw's editable group.
+
+    Parameters
+    ----------
+    data : dict of str to Any
+        The concept as GeoJSON.
+    lang : str
+        The language of the tooltips' category labels.
+    """
 
     _template = _CONCEPT_SCRIPT
 
@@ -340,7 +440,20 @@ class _ConceptGroup(folium.FeatureGroup):
 
 
 def concept_layer(concept: Concept, lang: str) -> folium.FeatureGroup:
-    """The concept as a layer for ``st_folium(feature_group_to_add=...)``."""
+    """The concept as a layer for ``st_folium(feature_group_to_add=...)``.
+
+    Parameters
+    ----------
+    concept : Concept
+        The concept.
+    lang : str
+        The language of its tooltips.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        The layer.
+    """
     data = concept_to_geojson(concept)
     data.pop("codesign", None)
     return _ConceptGroup(data, lang)
@@ -396,7 +509,13 @@ var {{ this.get_name() }} = L.featureGroup();
 
 
 class _StyledGroup(folium.FeatureGroup):
-    """Polygons with their own colour, opacity and (text-only) tooltip."""
+    """Polygons with their own colour, opacity and (text-only) tooltip.
+
+    Parameters
+    ----------
+    data : dict of str to Any
+        A GeoJSON FeatureCollection whose properties carry the look.
+    """
 
     _template = _STYLED_SCRIPT
 
@@ -423,6 +542,16 @@ def styled_layer(items: Iterable[Styled]) -> folium.FeatureGroup:
     """A layer for ``feature_group_to_add``: polygons and circles with their own look.
 
     Labels are shown as plain text in tooltips; ``hatch`` fills a polygon with stripes.
+
+    Parameters
+    ----------
+    items : Iterable of Styled
+        The shapes (empty ones left out).
+
+    Returns
+    -------
+    folium.FeatureGroup
+        The layer.
     """
     features = [
         {

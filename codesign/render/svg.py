@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from html import escape
@@ -21,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from codesign.domain.concept import Concept
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import category
+from codesign.render.styles import CONTEXT
 
 __all__ = ["concept_svg"]
 
@@ -28,13 +30,15 @@ __all__ = ["concept_svg"]
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _CONTEXT_STYLE = {
-    "building": 'fill="#d9d0c9" stroke="#b3a89e" stroke-width="0.5"',
-    "water": 'fill="#aad3df" stroke="none"',
-    "street": 'fill="none" stroke="#ffffff" stroke-width="{street}" stroke-linecap="round"',
+    "building": f'fill="{CONTEXT["building_fill"]}" stroke="{CONTEXT["building_edge"]}" stroke-width="0.5"',
+    "water": f'fill="{CONTEXT["water_fill"]}" stroke="none"',
+    "street": f'fill="none" stroke="{CONTEXT["street"]}" stroke-width="{{street}}" stroke-linecap="round"',
 }
+#: Zones on a thumbnail: their category colour, fairly opaque (the picture is small).
+ZONE_OPACITY = 0.8
 
 
-def _path(geom: BaseGeometry, to_px) -> str:
+def _path(geom: BaseGeometry, to_px: Callable[[np.ndarray], np.ndarray]) -> str:
     parts = []
     for part in shapely.get_parts(geom):
         if part.geom_type == "Polygon":
@@ -78,7 +82,7 @@ def _backdrop(site: Site, width: int, height: int) -> _Backdrop:
         "", minx, miny, scale, (width - (maxx - minx) * scale) / 2, (height - (maxy - miny) * scale) / 2, height
     )
     view = shapely.box(minx, miny, maxx, maxy)
-    out = [f'<rect width="{width}" height="{height}" fill="#f2efe9"/>']
+    out = [f'<rect width="{width}" height="{height}" fill="{CONTEXT["background"]}"/>']
     for feature in site.context.get("features", []):
         layer = (feature.get("properties") or {}).get("layer")
         if layer not in _CONTEXT_STYLE:
@@ -88,8 +92,8 @@ def _backdrop(site: Site, width: int, height: int) -> _Backdrop:
             style = _CONTEXT_STYLE[layer].format(street=max(1.0, 7 * scale))
             out.append(f'<path d="{_path(geom, backdrop.to_px)}" {style}/>')
     out.append(
-        f'<path d="{_path(frame.boundary, backdrop.to_px)}" fill="#dcebd0" stroke="#2d6a2d" '
-        f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        f'<path d="{_path(frame.boundary, backdrop.to_px)}" fill="{CONTEXT["site_fill"]}" '
+        f'stroke="{CONTEXT["site_edge"]}" stroke-width="1.5" stroke-dasharray="4 3"/>'
     )
     return replace(backdrop, svg="".join(out))
 
@@ -97,7 +101,23 @@ def _backdrop(site: Site, width: int, height: int) -> _Backdrop:
 def concept_svg(concept: Concept, site: Site, width: int = 360, height: int = 260, title: str = "") -> str:
     """The concept drawn over its site's boundary and context, fitted into ``width`` x ``height``.
 
-    ``title`` becomes the (escaped) SVG title, shown as a tooltip.
+    Parameters
+    ----------
+    concept : Concept
+        The concept (lon/lat).
+    site : Site
+        Its site.
+    width : int
+        The picture's width, pixels.
+    height : int
+        Its height, pixels.
+    title : str
+        The (escaped) SVG title, shown as a tooltip.
+
+    Returns
+    -------
+    str
+        The SVG document.
     """
     frame = site.frame
     backdrop = _backdrop(site, width, height)
@@ -113,7 +133,9 @@ def concept_svg(concept: Concept, site: Site, width: int = 360, height: int = 26
             colour = category(f.category).colour
             geom = frame.to_metric(f.geometry)
             if kind == "zone":
-                out.append(f'<path d="{_path(geom, to_px)}" fill="{colour}" fill-opacity="0.8" stroke="{colour}"/>')
+                out.append(
+                    f'<path d="{_path(geom, to_px)}" fill="{colour}" fill-opacity="{ZONE_OPACITY}" stroke="{colour}"/>'
+                )
             elif kind == "path":
                 out.append(f'<path d="{_path(geom, to_px)}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
             else:

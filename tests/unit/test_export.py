@@ -32,7 +32,7 @@ from codesign.export import (
     neutralise_cell,
 )
 from codesign.i18n import translate
-from codesign.report import analyse_session
+from codesign.services.analysis import load_analysis
 from codesign.services.demo import ensure_demo_session
 from codesign.storage.files import FileStore
 
@@ -49,16 +49,16 @@ def workshop(tmp_path_factory):
     for team, source in zip(session.teams, ("team-1", "team-2"), strict=True):
         store.save_concept(session.id, team.id, store.load_latest(demo.id, source), 0)
     store.save_concept(session.id, PLAN_OWNER, store.load_latest(demo.id, PLAN_OWNER), 0)
-    first = analyse_session(store, session.id)
+    first = load_analysis(store, session.id)
     store.save_concept(session.id, VISION_OWNER, joint_vision(first.consensus, site=SITE, title="Вместе"), 0)
-    analysis = analyse_session(store, session.id)
+    analysis = load_analysis(store, session.id)
     folder = tmp_path_factory.mktemp("out")
     files = {
-        "gpkg": export_gpkg(store, session.id, folder / "out.gpkg", analysis=analysis),
-        "dxf": export_dxf(store, session.id, folder / "out.dxf", analysis=analysis),
+        "gpkg": export_gpkg(analysis, folder / "out.gpkg"),
+        "dxf": export_dxf(analysis, folder / "out.dxf"),
     }
-    export_geojson_zip(store, session.id, folder / "out-geojson.zip", analysis=analysis)
-    export_csv(store, session.id, folder / "out-csv.zip", analysis=analysis)
+    export_geojson_zip(analysis, folder / "out-geojson.zip")
+    export_csv(analysis, folder / "out-csv.zip")
     files |= {"geojson": folder / "out-geojson.zip", "csv": folder / "out-csv.zip"}
     return store, session.id, analysis, files
 
@@ -298,15 +298,15 @@ def test_neutralise_cell():
 
 
 def test_csv_into_a_folder(workshop, tmp_path):
-    store, session_id, analysis, _ = workshop
-    export_csv(store, session_id, tmp_path / "tables", analysis=analysis)
+    _, _, analysis, _ = workshop
+    export_csv(analysis, tmp_path / "tables")
     frame = pd.read_csv(tmp_path / "tables" / "comparison_summary.csv")
     assert list(frame.owner) == ["team-1", "team-2", "vision"]
 
 
 def test_export_to_gives_bytes_of_each_format(workshop):
-    store, session_id, analysis, files = workshop
-    data = {fmt: export_to(fmt, store, session_id, analysis=analysis) for fmt in ("gpkg", "dxf", "geojson", "csv")}
+    _, _, analysis, files = workshop
+    data = {fmt: export_to(fmt, analysis) for fmt in ("gpkg", "dxf", "geojson", "csv")}
     assert data["gpkg"].startswith(b"SQLite format 3")
     assert b"SECTION" in data["dxf"][:40]
     assert data["geojson"].startswith(b"PK")
@@ -314,7 +314,7 @@ def test_export_to_gives_bytes_of_each_format(workshop):
     entities = len(ezdxf.read(io.StringIO(data["dxf"].decode("utf-8"))).modelspace())
     assert entities == len(ezdxf.readfile(files["dxf"]).modelspace())
     with pytest.raises(ValueError, match="format"):
-        export_to("shp", store, session_id)
+        export_to("shp", analysis)
 
 
 # ---------------------------------------------------------------- the command line
@@ -364,13 +364,14 @@ def test_a_concept_with_a_hole_exports_its_hole(tmp_path):
         }
     )
     store.save_concept(session.id, "team-1", replace(concept, title="Кольцо"), 0)
-    export_dxf(store, session.id, tmp_path / "ring.dxf")
+    analysis = load_analysis(store, session.id)
+    export_dxf(analysis, tmp_path / "ring.dxf")
     rings = ezdxf.readfile(tmp_path / "ring.dxf").modelspace().query('LWPOLYLINE[layer=="TEAM_1__LAWN"]')
     areas = sorted(shoelace([(x, y) for x, y, *_ in p.get_points()]) for p in rings)
     assert len(areas) == 2
     assert areas[0] < 0 < areas[1]
     assert sum(areas) == pytest.approx(ring.area, rel=0.005)
-    export_gpkg(store, session.id, tmp_path / "ring.gpkg")
+    export_gpkg(analysis, tmp_path / "ring.gpkg")
     back = geopandas.read_file(tmp_path / "ring.gpkg", layer="concept_team_1")
     assert len(back.geometry.iloc[0].interiors) == 1
     assert back.to_crs(site.frame.crs).area.iloc[0] == pytest.approx(ring.area, rel=0.005)

@@ -21,8 +21,8 @@ from shapely.geometry import Point, box
 from codesign.domain.concept import MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
 from codesign.domain.site import Site, load_site
 from codesign.render.folium_maps import Styled, concept_layer, context_geojson, script_json, sketch_map, styled_layer
+from codesign.render.mpl_map import SiteMap
 from codesign.render.svg import concept_svg
-from codesign.report import SiteMap
 
 SITE = load_site("aksu-city-square")
 pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # emoji: DejaVu has none

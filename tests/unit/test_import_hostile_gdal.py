@@ -512,9 +512,11 @@ def test_cli_import_of_the_environ_vrt_leaks_nothing_to_output_store_or_exports(
         assert "is not part of a shapefile" in done.stderr
     assert store.latest_version(session.id, PLAN_OWNER) == store.latest_version(session.id, "team-1") == 1
     from codesign.export import export_geojson_zip, export_gpkg
+    from codesign.services.analysis import load_analysis
 
-    export_gpkg(store, session.id, tmp_path / "out.gpkg")
-    export_geojson_zip(store, session.id, tmp_path / "out.zip")
+    analysis = load_analysis(store, session.id)
+    export_gpkg(analysis, tmp_path / "out.gpkg")
+    export_geojson_zip(analysis, tmp_path / "out.zip")
     for path in [*sessions.rglob("*"), tmp_path / "out.gpkg", tmp_path / "out.zip"]:
         if path.is_file():
             assert canary.encode() not in path.read_bytes(), path

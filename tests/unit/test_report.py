@@ -16,21 +16,16 @@ from shapely.geometry import box
 
 from codesign.analysis.compare import categorical_map, category_label
 from codesign.analysis.consensus import build_consensus
+from codesign.analysis.session import agreed_places
 from codesign.cli import main
 from codesign.domain.concept import Concept, ConceptFeature, concept_from_geojson
 from codesign.domain.session import PLAN_OWNER
 from codesign.domain.site import load_site
 from codesign.errors import CodesignError
 from codesign.i18n import LANGUAGES, format_number, translate
-from codesign.report import (
-    PAPER_SIZES_MM,
-    agreed_places,
-    analyse_session,
-    build_report,
-    format_area,
-    format_kappa,
-    format_percent,
-)
+from codesign.render.text import format_area, format_kappa, format_percent
+from codesign.report import PAPER_SIZES_MM, build_report
+from codesign.services.analysis import load_analysis
 from codesign.storage.files import FileStore
 
 KAZAKH = "Әсем Ғалым Қыз Ңң Өрен Ұлы Үміт Һ Іле"
@@ -63,8 +58,8 @@ def built(tmp_path_factory):
     """The session, its analysis and the A4 report in each language (built once)."""
     store = FileStore(tmp_path_factory.mktemp("sessions"))
     session_id = make_session(store)
-    analysis = analyse_session(store, session_id)
-    pdfs = {lang: build_report(store, session_id, lang, analysis=analysis) for lang in LANGUAGES}
+    analysis = load_analysis(store, session_id)
+    pdfs = {lang: build_report(analysis, lang) for lang in LANGUAGES}
     return store, session_id, analysis, pdfs
 
 
@@ -169,7 +164,7 @@ def test_the_fonts_are_embedded_dejavu(built):
 
 def test_a3_pages_are_larger_than_a4_and_landscape(built):
     store, session_id, analysis, pdfs = built
-    a3 = build_report(store, session_id, "ru", "a3", analysis=analysis)
+    a3 = build_report(analysis, "ru", "a3")
     a4_page = PdfReader(io.BytesIO(pdfs["ru"])).pages[0].mediabox
     a3_page = PdfReader(io.BytesIO(a3)).pages[0].mediabox
     assert float(a4_page.width) == pytest.approx(PAPER_SIZES_MM["a4"][0] / 25.4 * 72, abs=0.5)
@@ -182,7 +177,7 @@ def test_a3_pages_are_larger_than_a4_and_landscape(built):
 def test_progress_is_reported_from_0_to_1_in_the_language(built):
     store, session_id, analysis, _ = built
     heard: list[tuple[float, str]] = []
-    build_report(store, session_id, "kk", progress=lambda share, message: heard.append((share, message)))
+    build_report(analysis, "kk", progress=lambda share, message: heard.append((share, message)))
     shares = [share for share, _ in heard]
     assert shares[0] == 0.0
     assert shares[-1] == 1.0
@@ -194,14 +189,14 @@ def test_progress_is_reported_from_0_to_1_in_the_language(built):
 
 
 def test_refusals(built, tmp_path):
-    store, session_id, _, _ = built
+    store, _, analysis, _ = built
     with pytest.raises(ValueError, match="lang"):
-        build_report(store, session_id, "de")
+        build_report(analysis, "de")
     with pytest.raises(ValueError, match="paper"):
-        build_report(store, session_id, "ru", "a5")
+        build_report(analysis, "ru", "a5")
     empty = store.create_session(site=SITE, title="Пусто", teams=[("Одна", None)])
     with pytest.raises(CodesignError) as err:
-        build_report(store, empty.id, "ru")
+        load_analysis(store, empty.id)
     assert err.value.key == "cli.no_concepts"
 
 
@@ -265,6 +260,7 @@ def test_the_report_shows_support_by_votes(tmp_path):
 
     from codesign.domain.votes import Vote, VotingRules, cast
     from codesign.report import build_report
+    from codesign.services.analysis import load_analysis
     from codesign.services.demo import ensure_demo_session
     from codesign.storage.files import FileStore
 
@@ -276,6 +272,9 @@ def test_the_report_shows_support_by_votes(tmp_path):
     store.update_votes(session.id, lambda rv: (rules, votes))
     import io
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build_report(store, session.id, "en"))).pages)
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(build_report(load_analysis(store, session.id), "en"))).pages
+    )
     assert "Support by votes (2 dots)" in text
     assert "Agreed area: “Plaza / event space”" in text
