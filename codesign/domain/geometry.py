@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import shapely
@@ -98,18 +98,24 @@ class MetricFrame:
         crs = geopandas.GeoSeries([boundary_lonlat], crs="EPSG:4326").estimate_utm_crs()
         return cls(boundary_lonlat, CRS.from_user_input(crs))
 
-    def to_metric(self, geom: BaseGeometry) -> BaseGeometry:
+    @overload
+    def to_metric(self, geom: BaseGeometry) -> BaseGeometry: ...
+
+    @overload
+    def to_metric(self, geom: np.ndarray) -> np.ndarray: ...
+
+    def to_metric(self, geom: BaseGeometry | np.ndarray) -> BaseGeometry | np.ndarray:
         """Lon/lat -> metres (vectorised over all coordinates).
 
         Parameters
         ----------
         geom
-            A geometry in WGS84 lon/lat.
+            A geometry in WGS84 lon/lat, or an array of them.
 
         Returns
         -------
-        BaseGeometry
-            The same geometry in the site's metres.
+        BaseGeometry or numpy.ndarray
+            The same geometry (or array) in the site's metres.
         """
         return shapely.transform(geom, self._transform_to_metric)
 
