@@ -28,6 +28,7 @@ from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories, category
 from codesign.i18n import translate
 from codesign.render.mpl_parts import (
+    Extent,
     draw_context,
     draw_north_arrow,
     draw_scale_bar,
@@ -66,10 +67,19 @@ class SiteMap:
         Width of the legend column on the right, mm.
     dpi : int
         Resolution, dots per inch.
+    extent : tuple of float or None
+        The area drawn (x0, y0, x1, y1) in the site's metres, with the map's proportions (a paper
+        sheet prints its map at a round scale); default: the site with a margin around it.
     """
 
     def __init__(
-        self, site: Site, lang: str, size_mm: tuple[float, float], legend_mm: float, dpi: int = MAP_DPI
+        self,
+        site: Site,
+        lang: str,
+        size_mm: tuple[float, float],
+        legend_mm: float,
+        dpi: int = MAP_DPI,
+        extent: Extent | None = None,
     ) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -84,11 +94,18 @@ class SiteMap:
         self.legend_left = self.map_mm[0] / width + 0.015
         self.legend_mm = legend_mm
         self.handles: list[Artist] = []
-        self._extent()
+        self._extent(extent)
         self._context()
 
     # ------------------------------------------------------------------ frame
-    def _extent(self) -> None:
+    def _extent(self, given: Extent | None) -> None:
+        if given is not None:
+            self.extent = given
+            self.ax.set_xlim(given[0], given[2])
+            self.ax.set_ylim(given[1], given[3])
+            self.ax.set_aspect("equal", adjustable="box")
+            self.metres_per_mm = (given[2] - given[0]) / self.map_mm[0]
+            return
         minx, miny, maxx, maxy = self.frame.boundary.bounds
         pad = 0.06 * max(maxx - minx, maxy - miny)
         minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
