@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,8 +103,13 @@ def decode_photo(data: bytes) -> np.ndarray:
         raise PaperScanError("paper.file_too_big", mb=MAX_PHOTO_BYTES // (1024 * 1024))
     _format(data)
     try:
-        with Image.open(io.BytesIO(data)) as header:  # reads the header only
-            width, height = header.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, with our message
+            with Image.open(io.BytesIO(data)) as header:  # reads the header only
+                width, height = header.size
+    except Image.DecompressionBombError:  # over twice Pillow's own limit
+        limit = MAX_PHOTO_PIXELS // 10**6
+        raise PaperScanError("paper.too_many_pixels", mp=round(2 * Image.MAX_IMAGE_PIXELS / 1e6), limit=limit) from None
     except Exception:  # noqa: BLE001 - any broken header: the same refusal
         raise PaperScanError("paper.not_a_photo") from None
     if width * height > MAX_PHOTO_PIXELS:
@@ -179,7 +185,8 @@ def _px_per_unit(to_sheet: np.ndarray, at: tuple[float, float]) -> float:
     x, y = at
     points = np.array([[[x, y]], [[x + 1, y]], [[x, y + 1]]], np.float32)
     p0, px, py = cv2.perspectiveTransform(points, to_photo).reshape(3, 2)
-    return math.sqrt(abs(float(np.cross(px - p0, py - p0))))
+    (ax, ay), (bx, by) = px - p0, py - p0
+    return math.sqrt(abs(float(ax * by - ay * bx)))
 
 
 def _blur_mm(grey: np.ndarray, named: dict[str, np.ndarray], px_per_unit: float, k: float) -> float:

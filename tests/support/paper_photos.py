@@ -55,11 +55,11 @@ BLACK_INK = (32, 32, 38)
 
 @dataclass(frozen=True)
 class Shape:
-    """Something a resident draws: an area (outlined, and filled ``solid`` or ``hatch`` or not) or a dot."""
+    """Something a resident draws: an area (outlined, and filled ``solid`` or ``hatch`` or not), a dot or a line."""
 
     colour: str
-    geometry: BaseGeometry  # site metres: a Polygon (area) or a Point (dot)
-    fill: str = "outline"  # outline | solid | hatch
+    geometry: BaseGeometry  # site metres: a Polygon (area), a Point (dot) or a LineString (line)
+    fill: str = "outline"  # outline | solid | hatch (areas)
 
 
 @dataclass(frozen=True)
@@ -271,6 +271,11 @@ def draw_on_page(
             centre_mm = centre_mm + rng.normal(0, 0.1, 2)
             canvas.dot(ink, centre_mm, rng.uniform(1.3, 1.8))
             drawn.append(Drawn(shape.colour, Point(georef.to_metres([centre_mm / k])[0])))
+            continue
+        if shape.geometry.geom_type == "LineString":  # a line the pen draws (an outline left open)
+            line = _wobble(georef.to_units(np.asarray(shape.geometry.coords)) * k, rng, 0.35, closed=False)
+            canvas.stroke(ink, line, rng.uniform(0.8, 1.0))
+            drawn.append(Drawn(shape.colour, shapely.LineString(georef.to_metres(line / k))))
             continue
         ring_mm = georef.to_units(np.asarray(shape.geometry.exterior.coords)) * k
         line = _wobble(ring_mm, rng, 0.35, closed=True)
