@@ -31,6 +31,7 @@ sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon="✏�
 desk_pages = {
     "projector": ("app_pages/projector.py", "nav.projector", "📽️"),
     "plan": ("app_pages/plan.py", "nav.plan", "📥"),
+    "paper": ("app_pages/paper.py", "nav.paper", "📝"),
     "compare": ("app_pages/compare.py", "nav.compare", "⚖️"),
     "consensus": ("app_pages/consensus.py", "nav.consensus", "🤝"),
     "vision": ("app_pages/vision.py", "nav.vision", "🌟"),
@@ -66,7 +67,7 @@ elif common.reviewer_session():  # the review link's token is checked against th
         compare,
         desk("consensus"),
         desk("report"),
-        *(not_here(path) for path in ("projector", "plan", "vision")),
+        *(not_here(path) for path in ("projector", "plan", "paper", "vision")),
     ]
 else:
     pages = [

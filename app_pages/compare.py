@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
 from codesign.analysis.compare import agreement_map, category_label, compare_concepts, describe
 from codesign.analysis.session import owner_name
+from codesign.domain.paper import from_paper, paper_note
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.render.folium_maps import Styled, concept_layer, styled_layer
 from codesign.render.styles import AGREEMENT_COLOURS, AGREEMENT_OPACITY_SCREEN
@@ -48,7 +49,7 @@ with st.container(key="compare_figures"):
 map_a, map_b = st.columns(2)
 for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, name_b)):
     with column:
-        st.markdown(f"**{md(name)}**")
+        st.markdown(f"**{md(name)}**" + (f" · 📝 {md(paper_note(concept, lang()))}" if from_paper(concept) else ""))
         view_map(the_site, f"compare_map_{side}_{session.id}_{a_id}_{b_id}", concept_layer(concept, lang()))
 
 st.markdown(f"#### {t('compare.overlay')}")

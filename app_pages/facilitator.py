@@ -8,9 +8,11 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
+from app_pages.paper_sheets import print_sheets
 from app_pages.room import largest_zones
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link, review_link
+from codesign.domain.paper import paper_note
 from codesign.domain.session import parse_team_lines
 from codesign.domain.site import list_sites
 from codesign.errors import CodesignError
@@ -88,6 +90,9 @@ if session.review_token:
     st.code(review_link(base_url(), session.id, session.review_token), language=None)
 st.button(t("facilitator.reissue_review"), key="reissue_reviewer", on_click=reissue, args=("reviewer",))
 
+st.subheader(t("paper.print.heading"))
+print_sheets(session, "facilitator_print")
+
 
 @st.fragment(run_every=5)
 def live_concepts() -> None:
@@ -112,7 +117,7 @@ def live_concepts() -> None:
         rows.append(
             {
                 t("facilitator.team"): md(team.name),
-                t("facilitator.version"): str(concept.version),
+                t("facilitator.version"): " · ".join(filter(None, (str(concept.version), paper_note(concept, lang())))),
                 t("facilitator.saved"): (concept.saved_at or "")[11:19],
                 t(
                     "facilitator.summary"

@@ -11,11 +11,12 @@ import time
 import segno
 import streamlit as st
 
-from app_pages.common import base_url, desk_page, error_text, md, num, site, store, t
+from app_pages.common import base_url, desk_page, error_text, lang, md, num, site, store, t
 from app_pages.room import countdown, largest_zones, presence, room_fingerprint, watch
 from app_pages.votes import display_names, target_label
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link
+from codesign.domain.paper import from_paper, paper_note
 from codesign.domain.presence import team_activity
 from codesign.domain.rounds import (
     ROUND_ACTIONS,
@@ -158,6 +159,8 @@ def gallery_view(session: Session) -> None:
                 + "  \n"
                 + largest_zones(figures)
             )
+            if from_paper(concept):
+                st.caption("📝 " + md(paper_note(concept, lang())))
             if st.button(t("projector.open"), key=f"open_{team.id}"):
                 full_screen(names[team.id], concept_svg(concept, the_site, width=1400, height=900))
 

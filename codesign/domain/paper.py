@@ -27,6 +27,7 @@ from typing import Any
 from codesign.domain.concept import Concept
 from codesign.domain.ids import IDENTIFIER
 from codesign.errors import PaperScanError
+from codesign.i18n import translate
 
 __all__ = [
     "PAPER_FORMAT",
@@ -36,6 +37,7 @@ __all__ = [
     "SheetCode",
     "from_paper",
     "new_sheet_id",
+    "paper_note",
     "paper_source",
     "parse_sheet_code",
     "sheet_id_of",
@@ -210,3 +212,29 @@ def paper_source(
         "mapping": {c: mapping.get(c) for c in PEN_COLOURS if c in mapping},
         "marks": {c: int(marks[c]) for c in PEN_COLOURS if c in marks},
     }
+
+
+def paper_note(concept: Concept | None, lang: str) -> str:
+    """The words "from paper, sheet K3XQ7M" for a concept scanned from paper, in ``lang``; "" for any other.
+
+    >>> paper_note(Concept("s", "team-1", source={"format": "paper", "sheet": "K3XQ7M"}), "en")
+    'from paper, sheet K3XQ7M'
+    >>> paper_note(Concept("s", "team-1"), "ru")
+    ''
+
+    Parameters
+    ----------
+    concept
+        A concept, or None.
+    lang
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        Plain text (escape it for markdown or HTML).
+    """
+    if not from_paper(concept):
+        return ""
+    sheet = sheet_id_of(concept)
+    return translate("paper.from_paper_sheet", lang, sheet=sheet) if sheet else translate("paper.from_paper", lang)

@@ -109,7 +109,9 @@ def decode_photo(data: bytes) -> np.ndarray:
                 width, height = header.size
     except Image.DecompressionBombError:  # over twice Pillow's own limit
         limit = MAX_PHOTO_PIXELS // 10**6
-        raise PaperScanError("paper.too_many_pixels", mp=round(2 * Image.MAX_IMAGE_PIXELS / 1e6), limit=limit) from None
+        raise PaperScanError(
+            "paper.too_many_pixels", mp=round(2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6), limit=limit
+        ) from None
     except Exception:  # noqa: BLE001 - any broken header: the same refusal
         raise PaperScanError("paper.not_a_photo") from None
     if width * height > MAX_PHOTO_PIXELS:

@@ -18,6 +18,7 @@ from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, STATES, cons
 from codesign.analysis.figures import Figures
 from codesign.analysis.session import MIN_PLACE_M2, MIN_PLACE_WIDTH_M, SessionAnalysis
 from codesign.domain.concept import Concept
+from codesign.domain.paper import from_paper, paper_note
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.domain.votes import CONSENSUS_TARGET
 from codesign.errors import CodesignError
@@ -190,7 +191,8 @@ def teams_table(w: ReportWriter, width: float) -> None:
             if concept is None:
                 row.cell(w.t("report.not_saved"))
             else:
-                row.cell(w.t("report.version_short", version=concept.version, time=format_time(concept.saved_at)))
+                version = w.t("report.version_short", version=concept.version, time=format_time(concept.saved_at))
+                row.cell(version + (f" · {paper_note(concept, w.lang)}" if from_paper(concept) else ""))
     doc.set_font("DejaVu", "", 9)
 
 
@@ -313,6 +315,7 @@ def concept_pages(w: ReportWriter, owner: str, concept: Concept, colour: str | N
             pdf.swatch(colour, 4.5)
         pdf.heading(w.t("report.concept.heading", team=w.name(owner)))
     meta = w.t("report.saved_version", version=concept.version, time=format_time(concept.saved_at))
+    meta += f" · {paper_note(concept, w.lang)}" if from_paper(concept) else ""
     if concept.title:
         pdf.subheading(concept.title)
     pdf.paragraph(meta, size=8, colour=(90, 90, 90))
