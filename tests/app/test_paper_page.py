@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app_pages.common import md
 from codesign.domain.paper import from_paper
 from codesign.domain.site import load_site
 from codesign.i18n import LANGUAGES, translate
@@ -117,3 +118,33 @@ def test_a_reviewer_cannot_open_the_paper_page(workshop):
     _, session = workshop
     at = run_page("paper.py", "en", state={"current_session": session.id})
     assert at.error[0].value == translate("error.access_denied", "en")
+
+
+def _paper_concept(store, session_id: str):
+    """The demo team's concept saved as if scanned from sheet K3XQ7M, and the demo plan."""
+    import json
+    from dataclasses import replace
+
+    from codesign.domain.concept import concept_from_geojson
+    from codesign.domain.session import PLAN_OWNER
+
+    folder = load_site("aksu-city-square").folder
+    concept = concept_from_geojson(json.loads((folder / "demo" / "team-1.geojson").read_text(encoding="utf-8")))
+    store.save_concept(session_id, "team-1", replace(concept, source={"format": "paper", "sheet": "K3XQ7M"}), 0)
+    plan = concept_from_geojson(json.loads((folder / "akimat_plan.geojson").read_text(encoding="utf-8")))
+    store.save_concept(session_id, PLAN_OWNER, plan, 0)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_comparison_and_the_gallery_say_from_paper(workshop, lang):
+    store, session = workshop
+    _paper_concept(store, session.id)
+    note = md(translate("paper.from_paper_sheet", lang, sheet="K3XQ7M"))  # as markdown: punctuation escaped
+    at = run_page("compare.py", lang, state={"facilitator": True, "current_session": session.id})
+    assert not at.exception
+    assert any(note in m.value for m in at.markdown)
+    at = run_page(
+        "projector.py", lang, state={"facilitator": True, "current_session": session.id, "projector_view": "gallery"}
+    )
+    assert not at.exception
+    assert any(note in c.value for c in at.caption)

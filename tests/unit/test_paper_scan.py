@@ -248,3 +248,26 @@ def test_the_scan_is_the_same_whatever_the_seed_of_the_noise():
     second = scan_photo(photograph(page, replace(PhotoSettings(size=SMALLER), seed=12, rotation=-5)), "forum-paper")
     areas = [sorted(g.area for _, k, g in marks_in_metres(s, _site()) if k == "area") for s in (first, second)]
     assert np.allclose(areas[0], areas[1], rtol=0.02)
+
+
+def test_a_sheet_whose_qr_code_is_covered_is_placed_by_its_size_and_the_team_chosen(tmp_path):
+    """A hand over the QR code: the marks are still placed (the sheet's map at the site's round scale)."""
+    from codesign.paper.layout import QR
+    from codesign.services.paper import scan_for_session
+    from codesign.storage.files import FileStore
+
+    page, drawn = _drawn()
+    covered = page.copy()
+    covered[int((QR.y0 - 2) * PX_PER_MM) : int((QR.y1 + 2) * PX_PER_MM), int((QR.x0 - 2) * PX_PER_MM) :] = 255
+    photo = photograph(covered, PhotoSettings(size=SMALLER, seed=9))
+    scan = scan_photo(photo, "forum-paper")
+    assert scan.code is None
+    assert scan.code_error.key == "paper.qr_unreadable"
+    _assert_recovered(scan, drawn)
+    store = FileStore(tmp_path)
+    session = store.create_session(site=SITE, title="Forum", teams=[("A", None)])
+    assert scan_for_session(store, session.id, photo).team is None
+    assert scan_for_session(store, session.id, photo, "team-1").team == "team-1"
+    with pytest.raises(PaperScanError) as refused:
+        scan_for_session(store, session.id, photo, "team-7")
+    assert refused.value.key == "paper.unknown_team"
