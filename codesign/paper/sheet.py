@@ -203,7 +203,17 @@ def build_sheets(
 
 
 class _Sheet:
-    """Drawing in sheet units on one fpdf2 document (``k``: real mm per unit)."""
+    """Drawing in sheet units on one fpdf2 document.
+
+    Parameters
+    ----------
+    doc
+        The document.
+    k
+        Real millimetres per sheet unit.
+    lang
+        The sheet's language.
+    """
 
     def __init__(self, doc: FPDF, k: float, lang: str) -> None:
         self.doc, self.k, self.lang = doc, k, lang
@@ -215,7 +225,17 @@ class _Sheet:
         self.doc.rect(x * self.k, y * self.k, w * self.k, h * self.k, style=style)
 
     def cells(self, matrix: np.ndarray, x: float, y: float, cell: float) -> None:
-        """Black runs of a boolean matrix, overlapping a hair so no white seam shows between them."""
+        """Black runs of a boolean matrix, overlapping a hair so no white seam shows between them.
+
+        Parameters
+        ----------
+        matrix
+            Booleans (True: black), row by row from the top.
+        x, y
+            The top-left corner, units.
+        cell
+            A cell's side, units.
+        """
         self.doc.set_fill_color(0, 0, 0)
         hair = 0.02 / self.k
         for row, values in enumerate(matrix):
@@ -231,7 +251,28 @@ class _Sheet:
                 col = end
 
     def text(self, x: float, y: float, w: float, text: str, size: float, *, bold: bool = False, **kw: object) -> float:
-        """Text wrapped in a column of width ``w`` units; returns the y (units) under it."""
+        """Text wrapped in a column.
+
+        Parameters
+        ----------
+        x, y
+            The column's top-left corner, units.
+        w
+            The column's width, units.
+        text
+            Plain text (never markdown).
+        size
+            Font size in points on A4 (scaled with the paper).
+        bold
+            Bold type.
+        **kw
+            More options of fpdf2's ``multi_cell`` (``align``).
+
+        Returns
+        -------
+        float
+            The y (units) under the text.
+        """
         self.doc.set_font("DejaVu", "B" if bold else "", size * self.k)
         self.doc.set_xy(x * self.k, y * self.k)
         line = size * 0.42 * self.k
