@@ -192,7 +192,7 @@ def paper_source(
     code
         The sheet's code, or None when the QR code could not be read (the team was chosen).
     photo_name
-        The photo's file name (cut to 120 characters).
+        The photo's file name (printable characters only, cut to 120).
     mapping
         Pen colour -> category id (None: not used) as the facilitator confirmed it.
     marks
@@ -208,7 +208,7 @@ def paper_source(
         "sheet": code.sheet if code else None,
         "paper": code.paper if code else None,
         "scale": code.scale if code else None,
-        "photo": photo_name[:120],
+        "photo": "".join(ch for ch in photo_name if ch.isprintable())[:120],  # no NUL, no line breaks
         "mapping": {c: mapping.get(c) for c in PEN_COLOURS if c in mapping},
         "marks": {c: int(marks[c]) for c in PEN_COLOURS if c in marks},
     }

@@ -73,7 +73,7 @@ def scan_to_file(scan: SheetScan, site: Site, photo_name: str) -> ImportedFile:
         for colour, kind, geometry in marks_in_metres(scan, site)
     )
     return ImportedFile(
-        file_name=photo_name[:120],
+        file_name="".join(ch for ch in photo_name if ch.isprintable())[:120],
         format="paper",
         source_crs=f"EPSG:{site.frame.crs.to_epsg()}",
         features=features,

@@ -197,3 +197,16 @@ def test_a_saved_paper_concept_is_marked_from_paper_after_reloading(tmp_path):
     assert from_paper(reloaded)
     assert sheet_id_of(reloaded) == "K3XQ7M"
     assert paper_note(reloaded, "ru") == "с бумаги, лист K3XQ7M"
+
+
+def test_a_hostile_photo_name_is_kept_as_plain_printable_text():
+    cx, cy = _site().frame.boundary.centroid.coords[0]
+    name = "IMG\x00<script>alert(1)</script>\n" + "x" * 300 + ".jpg"
+    result = scan_to_concept(
+        _scan([("green", "area", shapely.box(cx, cy, cx + 20, cy + 20))]),
+        _site(),
+        "team-1",
+        {"green": "lawn"},
+        photo_name=name,
+    )
+    assert result.concept.source["photo"] == ("IMG<script>alert(1)</script>" + "x" * 300)[:120]
