@@ -30,7 +30,7 @@ The sessions folder is ``CODESIGN_SESSIONS_DIR`` (default ``sessions/``), or, wh
 from __future__ import annotations
 
 import argparse
-import os  # noqa: F401 - tests replace os.execv through codesign.cli.os (the run command calls it)
+import os  # tests replace os.execv through codesign.cli.os (the run command calls it)
 import sys
 from collections.abc import Sequence
 
@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         Parsed arguments carry ``handler``, the function that runs the command.
     """
-    parser = argparse.ArgumentParser(prog="python -m codesign", description="Tugan Qala Co-design workshop tool")
+    prog = "codesign" if os.path.basename(sys.argv[0]) == "codesign" else "python -m codesign"  # the console script
+    parser = argparse.ArgumentParser(prog=prog, description="Tugan Qala Co-design workshop tool")
     parser.add_argument(
         "--lang", choices=("ru", "kk", "en"), default="en", help="language of error messages and report sentences"
     )
