@@ -13,11 +13,14 @@
     python -m codesign report SESSION --lang ru|kk|en [--paper a4|a3] --out report.pdf
     python -m codesign export SESSION --format gpkg|dxf|geojson|csv --out PATH
     python -m codesign store copy --from DIR|URL --to URL|DIR [--session SESSION ...]
+    python -m codesign backup --out FILE [--store DIR|URL]      # every session, version, round, vote
+    python -m codesign restore FILE [--store DIR|URL]           # into a store (sessions it has are refused)
 
 One module a family of commands, each adding its commands to the parser and naming their
 handler: :mod:`~codesign.cli.sessions` (session, demo), :mod:`~codesign.cli.run`,
 :mod:`~codesign.cli.imports`, :mod:`~codesign.cli.analysis` (compare, consensus),
-:mod:`~codesign.cli.files` (report, export), :mod:`~codesign.cli.stores` (store copy);
+:mod:`~codesign.cli.files` (report, export), :mod:`~codesign.cli.stores` (store copy),
+:mod:`~codesign.cli.backup` (backup, restore);
 :mod:`~codesign.cli.tables` prints numbers and tables. A handler takes the parsed arguments
 and the :class:`~codesign.storage.base.Store`; errors become one translated line and exit code 2.
 
@@ -34,7 +37,7 @@ import os  # tests replace os.execv through codesign.cli.os (the run command cal
 import sys
 from collections.abc import Sequence
 
-from codesign.cli import analysis, files, imports, run, sessions, stores
+from codesign.cli import analysis, backup, files, imports, run, sessions, stores
 from codesign.errors import CodesignError, SessionConflictError
 from codesign.i18n import translate
 from codesign.storage.base import open_store
@@ -56,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("ru", "kk", "en"), default="en", help="language of error messages and report sentences"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for family in (sessions, run, imports, analysis, files, stores):
+    for family in (sessions, run, imports, analysis, files, stores, backup):
         family.add_commands(sub)
     return parser
 
@@ -76,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "store":  # opens the two stores it copies between
+        if args.command == "store" or getattr(args, "opens_store", False):  # they open the stores they need
             args.handler(args)
         else:
             args.handler(args, open_store())
