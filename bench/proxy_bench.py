@@ -2,7 +2,8 @@
 
 The room of ``tests/e2e/test_proxy.py`` (``deploy/haproxy/codesign.cfg`` as shipped, HTTPS with a
 self-signed certificate, two Streamlit processes on one PostGIS database) under the tablets and
-projector of ``bench/load_test.py``: every tablet places amenities for a while, one save each.
+projector of ``bench/load_test.py``: every tablet opens its map, then all place amenities together
+for the given minutes, one save each.
 
 Reported: saves confirmed on the tablets and kept in the database (lost: confirmed but missing;
 duplicated: a version whose number of amenities is not its number, i.e. a save stored twice or
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 think=tuple(args.think),
                 evidence=folder / "evidence",
                 check=lambda s, logs: check_database(store, s, logs),
+                all_at_once=True,
             )
         )
     figures = asdict(report)
