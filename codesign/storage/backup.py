@@ -61,18 +61,6 @@ MAX_MEMBER_BYTES = 64 * 2**20
 _VERSION_FILE = re.compile(r"^sessions/([^/]+)/concepts/([^/]+)/v(\d{6})\.geojson$")
 
 
-def _snapshot(store: Store) -> contextlib.AbstractContextManager[Any]:
-    """The whole store at one moment, where the store can give it (PostGIS)."""
-    snapshot = getattr(store, "snapshot", None)
-    return snapshot() if snapshot is not None else contextlib.nullcontext()
-
-
-def _session_snapshot(store: Store, session_id: str) -> contextlib.AbstractContextManager[Any]:
-    """One session at one moment, where the store gives it per session (the sessions folder's lock)."""
-    snapshot = getattr(store, "session_snapshot", None)
-    return snapshot(session_id) if snapshot is not None else contextlib.nullcontext()
-
-
 def backup_store(store: Store, out: str | os.PathLike[str], session_ids: Sequence[str] = ()) -> list[CopiedSession]:
     """Write every session of ``store`` (or the ones named) into the backup file ``out``.
 
@@ -112,10 +100,10 @@ def backup_store(store: Store, out: str | os.PathLike[str], session_ids: Sequenc
 def _write_archive(store: Store, archive: zipfile.ZipFile, session_ids: Sequence[str]) -> list[CopiedSession]:
     """Every session, read within the store's snapshot, then the manifest naming them."""
     done: list[CopiedSession] = []
-    with _snapshot(store):
+    with store.snapshot():
         sessions = [store.load_session(i) for i in session_ids] if session_ids else store.list_sessions()[::-1]
         for session in sessions:
-            with _session_snapshot(store, session.id):
+            with store.snapshot(session.id):
                 whole = read_whole(store, store.load_session(session.id))
             _write_session(archive, whole)
             done.append(whole.copied())

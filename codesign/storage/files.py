@@ -107,20 +107,12 @@ class FileStore(StoreBase):
     def _session_dir(self, session_id: str) -> Path:
         return self.root / check_identifier(session_id, "session")
 
+    @override
     @contextlib.contextmanager
-    def session_snapshot(self, session_id: str) -> Iterator[None]:
-        """Hold the session's lock: no save, round or vote changes it until the block ends (a backup).
-
-        Parameters
-        ----------
-        session_id
-            The session's id.
-
-        Yields
-        ------
-        None
-            Reads of the session within the block see it as it was when the block began.
-        """
+    def snapshot(self, session_id: str | None = None) -> Iterator[None]:
+        if session_id is None:  # sessions are independent folders: nothing to hold across them
+            yield
+            return
         with self._locked(session_id):
             yield
 

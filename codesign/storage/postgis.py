@@ -195,18 +195,14 @@ class PostgisStore(StoreBase):
     def __repr__(self) -> str:
         return f"PostgisStore({self._where})"
 
+    @override
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """Read the whole database as it was at one moment until the block ends (a backup).
-
-        This thread's reads share one ``REPEATABLE READ, READ ONLY`` transaction; saves from other
-        connections go on and are not seen.
-
-        Yields
-        ------
-        None
-            Within the block, this thread's reads see one consistent snapshot.
-        """
+    def snapshot(self, session_id: str | None = None) -> Iterator[None]:
+        # This thread's reads share one REPEATABLE READ, READ ONLY transaction (the whole database,
+        # whichever session is named); a snapshot within a snapshot is the same one.
+        if getattr(self._pinned, "conn", None) is not None:
+            yield
+            return
         with self._connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             self._pinned.conn = conn

@@ -129,8 +129,7 @@ def test_the_snapshot_leaves_out_a_save_made_while_it_is_taken(store, reopen_sto
         other.save_concept(session_id, PLAN_OWNER, replace(latest, features=(*latest.features, feature)), 1)
         saved.set()
 
-    snapshot = getattr(store, "snapshot", None) or (lambda: store.session_snapshot(session_id))
-    with snapshot():
+    with store.snapshot(session_id):
         before = store.versions(session_id, PLAN_OWNER)
         saver = threading.Thread(target=save_meanwhile)
         saver.start()
