@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 30
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
-    """A fresh venv with the wheel installed: (its bin folder, a working folder, the environment)."""
+    """A fresh venv with the wheel installed; yields (its bin folder, a working folder, the environment)."""
     work = tmp_path_factory.mktemp("installed")
     assert not work.resolve().is_relative_to(ROOT)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CODESIGN_", "XDG_")) and k != "PYTHONPATH"}
@@ -52,7 +53,8 @@ def installed(tmp_path_factory):
     home = work / "home"
     (work / "elsewhere").mkdir()
     home.mkdir()
-    return work / "venv" / "bin", work / "elsewhere", {**env, "HOME": str(home)}
+    yield work / "venv" / "bin", work / "elsewhere", {**env, "HOME": str(home)}
+    shutil.rmtree(work / "venv", ignore_errors=True)  # about 800 MB: pytest keeps its last three temp folders
 
 
 def test_the_package_comes_from_the_venv_not_the_clone(installed):
