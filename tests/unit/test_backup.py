@@ -92,6 +92,7 @@ def test_restore_into_an_empty_store_gives_the_same_workshops(store, empty_store
     after = analyses(monkeypatch, capsys, restored)
     assert after == before
     assert list(out.parent.iterdir()) == [out]  # no temporary file left beside it
+    assert out.stat().st_mode & 0o777 == 0o600  # it holds every team's link
 
 
 def test_a_session_the_store_holds_is_refused_before_anything_is_restored(store, empty_store, tmp_path, capsys):
