@@ -321,6 +321,25 @@ class Store(Protocol):
         """
         ...
 
+    def snapshot(self, session_id: str | None = None) -> contextlib.AbstractContextManager[None]:
+        """Read a consistent view while the block runs (a backup): the store at one moment, where it can.
+
+        The PostGIS store reads everything in one ``REPEATABLE READ`` transaction (saves from other
+        connections go on, unseen); the file store holds the named session's lock (its saves wait;
+        without a session it promises nothing across sessions). Snapshots nest.
+
+        Parameters
+        ----------
+        session_id
+            The session to hold still, or ``None`` for the whole store.
+
+        Returns
+        -------
+        contextlib.AbstractContextManager
+            Reads of this thread within it see one moment.
+        """
+        ...
+
 
 class StoreBase(Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.

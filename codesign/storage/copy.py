@@ -40,7 +40,15 @@ from codesign.storage.base import Store, is_database_url, os_errors_as_store_err
 from codesign.storage.disk import write_version
 from codesign.storage.files import FileStore
 
-__all__ = ["CopiedSession", "copy_sessions", "open_location", "session_owners"]
+__all__ = [
+    "CopiedSession",
+    "WholeSession",
+    "copy_sessions",
+    "open_location",
+    "read_whole",
+    "session_owners",
+    "write_whole",
+]
 
 #: Prefix of the staging folders of copies into a sessions folder (never listed as sessions).
 STAGING_PREFIX = ".copy-"
@@ -140,33 +148,90 @@ def copy_sessions(source: Store, target: Store, session_ids: Sequence[str] = ())
     return [_copy_one(source, target, session) for session in sessions]
 
 
-def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
+@dataclass(frozen=True)
+class WholeSession:
+    """A session with everything stored about it, as read from one store (to copy or back up)."""
+
+    session: Session
+    #: Every readable version of every owner, oldest first, each with its owner as ``team`` and its save time.
+    concepts: tuple[Concept, ...]
+    #: The round state and the votes, ``None`` when never set.
+    rounds: RoundState | None = None
+    votes: Votes | None = None
+    #: Versions the source had set aside as damaged (not read).
+    damaged_skipped: int = 0
+
+    def copied(self) -> CopiedSession:
+        """What was copied, for the terminal.
+
+        Returns
+        -------
+        CopiedSession
+            Versions per owner, rounds, votes and damaged versions left behind.
+        """
+        counts: dict[str, int] = {}
+        for concept in self.concepts:
+            counts[concept.team] = counts.get(concept.team, 0) + 1
+        session = self.session
+        return CopiedSession(
+            session.id, session.title, counts, self.rounds is not None, self.votes is not None, self.damaged_skipped
+        )
+
+
+def read_whole(source: Store, session: Session) -> WholeSession:
+    """Read a session whole: every version of every owner, the rounds and the votes.
+
+    Parameters
+    ----------
+    source
+        The store to read.
+    session
+        The session (as ``source`` holds it).
+
+    Returns
+    -------
+    WholeSession
+        Everything stored about the session.
+    """
     concepts: list[Concept] = []
-    counts: dict[str, int] = {}
     for owner in session_owners(session):
         for info in source.versions(session.id, owner):
             concept = source.load_version(session.id, owner, info.version)
             concepts.append(replace(concept, team=owner, saved_at=concept.saved_at or info.saved_at))
-            counts[owner] = counts.get(owner, 0) + 1
     rounds = source.load_rounds(session.id)
     votes = source.load_votes(session.id)
-    copied_rounds = rounds != RoundState()
-    copied_votes = votes != (VotingRules(), ())
-    import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
-    if isinstance(target, FileStore):
-        _copy_into_folder(target, session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
-    elif import_session is not None:
-        import_session(session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
-    else:
-        raise TypeError(f"cannot copy sessions into {target!r}")
-    return CopiedSession(
-        session.id,
-        session.title,
-        counts,
-        copied_rounds,
-        copied_votes,
+    return WholeSession(
+        session,
+        tuple(concepts),
+        rounds if rounds != RoundState() else None,
+        votes if votes != (VotingRules(), ()) else None,
         len(source.damaged_versions(session.id)),
     )
+
+
+def write_whole(target: Store, whole: WholeSession) -> None:
+    """Add a whole session to a store, all or nothing (``session.exists`` if it is there already).
+
+    Parameters
+    ----------
+    target
+        A file store or the PostGIS store.
+    whole
+        The session and everything stored about it.
+    """
+    import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
+    if isinstance(target, FileStore):
+        _copy_into_folder(target, whole.session, list(whole.concepts), whole.rounds, whole.votes)
+    elif import_session is not None:
+        import_session(whole.session, whole.concepts, whole.rounds, whole.votes)
+    else:
+        raise TypeError(f"cannot copy sessions into {target!r}")
+
+
+def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
+    whole = read_whole(source, session)
+    write_whole(target, whole)
+    return whole.copied()
 
 
 def _copy_into_folder(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -156,6 +157,7 @@ class PostgisStore(StoreBase):
         self._now = now or (lambda: datetime.now(UTC))
         self._timeout_s = timeout_s
         self._where = describe_url(url)
+        self._pinned = threading.local()
         connect_args: dict[str, Any] = {
             "connect_timeout": max(2, round(timeout_s)),
             "application_name": APPLICATION_NAME,
@@ -193,10 +195,30 @@ class PostgisStore(StoreBase):
     def __repr__(self) -> str:
         return f"PostgisStore({self._where})"
 
+    @override
+    @contextlib.contextmanager
+    def snapshot(self, session_id: str | None = None) -> Iterator[None]:
+        # This thread's reads share one REPEATABLE READ, READ ONLY transaction (the whole database,
+        # whichever session is named); a snapshot within a snapshot is the same one.
+        if getattr(self._pinned, "conn", None) is not None:
+            yield
+            return
+        with self._connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self._pinned.conn = conn
+            try:
+                yield
+            finally:
+                self._pinned.conn = None
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
         """A pooled connection (autocommit); database problems become :class:`StoreError`."""
+        pinned = getattr(self._pinned, "conn", None)  # within snapshot(): its transaction
         try:
+            if pinned is not None:
+                yield pinned
+                return
             with self._pool.connection() as conn:
                 yield conn
         except PoolTimeout as err:
