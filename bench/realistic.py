@@ -63,9 +63,15 @@ def shared_ideas(site: Site, count: int, rng: random.Random) -> list[Polygon]:
             if piece.area > 3000:  # split big cells in two halves along their longer side
                 x0, y0, x1, y1 = piece.bounds
                 if x1 - x0 > y1 - y0:
-                    halves = [shapely.clip_by_rect(piece, x0, y0, (x0 + x1) / 2, y1), shapely.clip_by_rect(piece, (x0 + x1) / 2, y0, x1, y1)]
+                    halves = [
+                        shapely.clip_by_rect(piece, x0, y0, (x0 + x1) / 2, y1),
+                        shapely.clip_by_rect(piece, (x0 + x1) / 2, y0, x1, y1),
+                    ]
                 else:
-                    halves = [shapely.clip_by_rect(piece, x0, y0, x1, (y0 + y1) / 2), shapely.clip_by_rect(piece, x0, (y0 + y1) / 2, x1, y1)]
+                    halves = [
+                        shapely.clip_by_rect(piece, x0, y0, x1, (y0 + y1) / 2),
+                        shapely.clip_by_rect(piece, x0, (y0 + y1) / 2, x1, y1),
+                    ]
                 ideas += [h for h in halves if h.geom_type == "Polygon" and h.area >= 50]
             else:
                 ideas.append(piece)
@@ -190,6 +196,8 @@ def generate_realistic(site: Site, *, teams: int, zones: int, seed: int = 0) -> 
         for _ in range(max(1, zones // 20)):
             point = Point(team_rng.uniform(minx, maxx), team_rng.uniform(miny, maxy))
             if frame.boundary.contains(point):
-                features.append(ConceptFeature(f"f{len(features) + 1}", team_rng.choice(amenity_ids), frame.to_lonlat(point)))
+                features.append(
+                    ConceptFeature(f"f{len(features) + 1}", team_rng.choice(amenity_ids), frame.to_lonlat(point))
+                )
         result.append(Concept(site=site.id, team=f"team-{t + 1}", title=f"Realistic {t + 1}", features=tuple(features)))
     return result
