@@ -365,6 +365,7 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     if editable:
         from codesign.render.draw_measure import DRAW_MEASURE_OPTIONS as MEASURE  # noqa: PLC0415
         from codesign.render.draw_measure import LiveMeasures  # noqa: PLC0415
+        from codesign.render.instant_drawings import InstantDrawings  # noqa: PLC0415
 
         draw = folium.plugins.Draw(
             position="topleft",
@@ -386,6 +387,7 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
         draw.default_css = []
         draw.add_to(m)
         LiveMeasures(lang).add_to(m)  # area and length while drawing, in the team's language
+        InstantDrawings().add_to(m)  # a finished shape reaches the app without the 250 ms debounce
     return m
 
 
