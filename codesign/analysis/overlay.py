@@ -31,7 +31,7 @@ import shapely
 from codesign.domain.concept import Concept
 from codesign.domain.geometry import MetricFrame
 
-__all__ = ["GRID_M", "TILE_VERTICES", "overlay_faces", "voice_zones"]
+__all__ = ["GRID_M", "TILE_VERTICES", "overlay_faces", "uncovered", "voice_zones"]
 
 #: Precision of the overlay, metres (0.1 mm).
 GRID_M = 1e-4
@@ -73,11 +73,47 @@ def voice_zones(
     metric = frame.to_metric(np.array(geoms, dtype=object))
     clean = shapely.intersection(shapely.make_valid(metric), frame.boundary)
     polys, index = _polygons(clean)
+    polys, again = _polygons(uncovered(polys, np.asarray(voice)[index]))
+    index = index[again]
     # Snap to the grid: edges that should coincide then coincide exactly, and the noding is
     # snap-rounded, so no face is lost.
     polys, again = _polygons(shapely.set_precision(polys, GRID_M))
     index = index[again]
     return polys, np.asarray(voice)[index], np.asarray(cats)[index]
+
+
+def uncovered(polys: np.ndarray, voice: np.ndarray) -> np.ndarray:
+    """Each polygon less the later polygons of its voice that overlap it.
+
+    Only the neighbours found by an STRtree are subtracted, one at a time and vectorised
+    over all polygons (round r takes each polygon's r-th later neighbour), so the cost
+    grows with the overlaps, not with the square of a voice's zones. Hidden edges then
+    make no faces, and the overlay has about a third fewer faces.
+
+    Parameters
+    ----------
+    polys : numpy.ndarray
+        Valid polygons, each voice's in drawing order.
+    voice : numpy.ndarray
+        Each polygon's voice index.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per polygon, what its voice's later polygons leave of it (maybe empty or multi-part).
+    """
+    first, later = shapely.STRtree(polys).query(polys, predicate="intersects")
+    keep = (later > first) & (voice[first] == voice[later])
+    first, later = first[keep], later[keep]
+    by = np.lexsort((later, first))
+    first, later = first[by], later[by]
+    starts = np.flatnonzero(np.r_[True, first[1:] != first[:-1]])
+    rank = np.arange(len(first)) - np.repeat(starts, np.diff(np.r_[starts, len(first)]))
+    free = polys.copy()
+    for r in range(int(rank.max()) + 1 if len(rank) else 0):
+        at = rank == r
+        free[first[at]] = shapely.difference(free[first[at]], polys[later[at]])
+    return free
 
 
 def _polygons(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
