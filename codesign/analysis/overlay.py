@@ -1,13 +1,18 @@
 """The overlay of N voices' zones into atomic faces, each counted by category.
 
-Every zone of every voice (in each concept's drawing order) is cleaned (``make_valid``,
-clipped to the site, polygonal parts only) and snapped to a 0.1 mm grid. All zone
-boundaries are noded together (snap-rounded ``union_all``), polygonized into *faces*, and
-one interior point a face finds the zones that contain it (one vectorised STRtree query).
-A team's later zone covers its earlier ones, so for each face and voice only the voice's
-topmost containing zone counts: a voice counts at most once per face. This is the rule of
-:func:`codesign.analysis.compare.categorical_map`, applied inside the overlay rather than by
-flattening each voice first (which costs the square of a voice's zones).
+A team's later zone covers its earlier ones (the rule of
+:func:`codesign.analysis.compare.categorical_map`), so a voice counts at most once per spot.
+The old way flattened each voice first with one growing union, which costs the square of
+the voice's zones and their vertices. Here:
+
+1. Every zone of every voice is cleaned (``make_valid``, clipped to the site, polygonal
+   parts only), in drawing order.
+2. :func:`uncovered`: each zone loses only the later zones of its voice that overlap it
+   (STRtree neighbours, subtracted in vectorised rounds), so hidden edges make no faces.
+3. The pieces are snapped to a 0.1 mm grid, all boundaries are noded together (snap-rounded
+   ``union_all``) and polygonized into *faces*; one interior point a face finds the pieces
+   that contain it (one vectorised STRtree query), and for each face and voice only the
+   voice's topmost piece counts.
 
 Big overlays are cut into tiles of about :data:`TILE_VERTICES` vertices (noding grows faster
 than linearly), run in threads (shapely releases the GIL); faces are also cut at tile edges.

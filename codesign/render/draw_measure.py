@@ -5,6 +5,8 @@ the tooltip that follows the finger, but writes them in English units that switc
 or feet. :class:`LiveMeasures` replaces its two formatters on the map's page with ones that
 always write m² and m, grouped and with the decimal sign of the team's language
 (``1 234 м²`` in ru and kk, ``1,234 m²`` in en), the way the figures table writes them.
+Leaflet.draw 1.0.4 measures a polygon's area only when its edges may not cross; the sketch
+map lets them cross (the app repairs the shape), so the area is measured on every vertex.
 
 >>> measure_format("ru")["area_unit"], measure_format("ru")["decimal"]
 ('м²', ',')
@@ -46,6 +48,15 @@ _SCRIPT = _TEMPLATES.from_string(
   // Tooltips are HTML: only digits, the separators and the units (from our translations) go in.
   L.GeometryUtil.readableArea = function (area) { return number(area) + "\\u00a0" + f.area_unit; };
   L.GeometryUtil.readableDistance = function (distance) { return number(distance) + "\\u00a0" + f.length_unit; };
+  // Leaflet.draw 1.0.4 measures a polygon's area only when edges may not cross; ours may
+  // (the app repairs them), so measure it on every vertex too.
+  if (L.Draw && L.Draw.Polygon) {
+    var vertexChanged = L.Draw.Polygon.prototype._vertexChanged;
+    L.Draw.Polygon.prototype._vertexChanged = function (latlng, added) {
+      if (this.options.showArea) { this._area = L.GeometryUtil.geodesicArea(this._poly.getLatLngs()); }
+      vertexChanged.call(this, latlng, added);
+    };
+  }
 })();
 {% endmacro %}
 """
