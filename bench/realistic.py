@@ -42,6 +42,10 @@ __all__ = ["generate_realistic"]
 IDEA_SHARE = 0.75
 INVALID_SHARE = 0.012
 HOLE_SHARE = 0.08
+#: Hand noise of a vertex (standard deviation, m), a redraw's largest shift (m) and turn (degrees).
+NOISE_M = 0.4
+SHIFT_M = 3.0
+TURN_DEG = 4.0
 
 
 def shared_ideas(site: Site, count: int, rng: random.Random) -> list[Polygon]:
@@ -83,14 +87,13 @@ def redraw(shape: Polygon, rng: random.Random, vertices: int | None = None) -> l
     ring = shape.exterior
     n = vertices or rng.randint(4, 30)
     start = rng.random()
-    noise = 0.4
     coords = []
     for k in range(n):
         p = ring.interpolate(((start + k / n) % 1.0) * ring.length)
-        coords.append((p.x + rng.gauss(0, noise), p.y + rng.gauss(0, noise)))
+        coords.append((p.x + rng.gauss(0, NOISE_M), p.y + rng.gauss(0, NOISE_M)))
     c = shape.centroid
-    angle = math.radians(rng.uniform(-4, 4))
-    dx, dy = rng.uniform(-3, 3), rng.uniform(-3, 3)
+    angle = math.radians(rng.uniform(-TURN_DEG, TURN_DEG))
+    dx, dy = rng.uniform(-SHIFT_M, SHIFT_M), rng.uniform(-SHIFT_M, SHIFT_M)
     cos, sin = math.cos(angle), math.sin(angle)
     return [
         (c.x + (x - c.x) * cos - (y - c.y) * sin + dx, c.y + (x - c.x) * sin + (y - c.y) * cos + dy) for x, y in coords

@@ -210,17 +210,17 @@ def _faces_in_tile(
     chosen = tree.query(shapely.box(*tile))
     if len(chosen) == 0:
         return empty
-    clipped = shapely.clip_by_rect(polys[chosen], *tile)
-    solid = ~shapely.is_empty(clipped) & (shapely.area(clipped) > 0)
-    clipped, chosen = clipped[solid], chosen[solid]
-    if len(clipped) == 0:
-        return empty
-    edges = shapely.union_all(shapely.boundary(clipped), grid_size=GRID_M)
+    here = polys[chosen]
+    # Clip the boundaries (lines), not the polygons: clip_by_rect may return invalid
+    # polygons, whose "contains" then misses faces; the tile's own edge closes the faces.
+    lines = shapely.clip_by_rect(shapely.boundary(here), *tile)
+    lines = np.append(lines[~shapely.is_empty(lines)], shapely.boundary(shapely.box(*tile)))
+    edges = shapely.union_all(lines, grid_size=GRID_M)
     # polygonize the noded lines as one geometry: no Python object a line (3x faster)
     faces = shapely.get_parts(shapely.polygonize([edges]))
     faces = faces[shapely.area(faces) > 0]
     # polygons (prepared) find the points they contain: much faster than points "within"
-    local, face = shapely.STRtree(_interior_points(faces)).query(clipped, predicate="contains")
+    local, face = shapely.STRtree(_interior_points(faces)).query(here, predicate="contains")
     zone = chosen[local]
     # per (face, voice) keep the zone drawn last: sort by face, voice, drawing order
     by = np.lexsort((order[zone], voice[zone], face))
