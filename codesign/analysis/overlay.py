@@ -211,10 +211,11 @@ def _faces_in_tile(
     if len(chosen) == 0:
         return empty
     here = polys[chosen]
-    # Clip the boundaries (lines), not the polygons: clip_by_rect may return invalid
-    # polygons, whose "contains" then misses faces; the tile's own edge closes the faces.
+    # Clip the boundaries (lines), not the polygons (clip_by_rect may return invalid
+    # polygons); the tile's own edge closes the faces; whole pieces count them.
     lines = shapely.clip_by_rect(shapely.boundary(here), *tile)
-    lines = np.append(lines[~shapely.is_empty(lines)], shapely.boundary(shapely.box(*tile)))
+    edge_of_tile = np.array([shapely.boundary(shapely.box(*tile))], dtype=object)
+    lines = np.concatenate([lines[~shapely.is_empty(lines)], edge_of_tile])
     edges = shapely.union_all(lines, grid_size=GRID_M)
     # polygonize the noded lines as one geometry: no Python object a line (3x faster)
     faces = shapely.get_parts(shapely.polygonize([edges]))
