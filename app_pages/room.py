@@ -58,13 +58,18 @@ show(); if (running) {{ setInterval(show, 500); }}
     )
 
 
-def watch(fingerprint: Callable[[], Hashable], seen: Hashable, heartbeat: tuple[str, str] | None = None) -> None:
+def watch(
+    fingerprint: Callable[[], Hashable],
+    seen: Hashable,
+    heartbeat: tuple[str, str] | None = None,
+    every: float = WATCH_EVERY_S,
+) -> None:
     """Every few seconds, record the tablet's heartbeat and look for changes.
 
     The whole page reruns when ``fingerprint()`` no longer equals what it showed (``seen``).
     """
 
-    @st.fragment(run_every=WATCH_EVERY_S)
+    @st.fragment(run_every=every)
     def _watch() -> None:
         if heartbeat is not None:
             presence().seen(heartbeat[0], heartbeat[1], time.time())

@@ -363,16 +363,20 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     m.default_css = assets["css"]
     _SiteLayers(site, lang, context if context is not None else context_geojson(site)).add_to(m)
     if editable:
+        from codesign.render.draw_measure import DRAW_MEASURE_OPTIONS as MEASURE  # noqa: PLC0415
+        from codesign.render.draw_measure import LiveMeasures  # noqa: PLC0415
+        from codesign.render.instant_drawings import InstantDrawings  # noqa: PLC0415
+
         draw = folium.plugins.Draw(
             position="topleft",
             draw_options={
-                "polyline": {"shapeOptions": {"color": "#222222", "weight": 5}},
+                "polyline": {"shapeOptions": {"color": "#222222", "weight": 5}, **MEASURE["polyline"]},
                 "polygon": {
                     "allowIntersection": True,
-                    "showArea": False,
                     "shapeOptions": {"color": "#222222", "weight": 3},
+                    **MEASURE["polygon"],
                 },
-                "rectangle": {"shapeOptions": {"color": "#222222", "weight": 3}, "showArea": False},
+                "rectangle": {"shapeOptions": {"color": "#222222", "weight": 3}, **MEASURE["rectangle"]},
                 "circle": False,
                 "circlemarker": False,
                 "marker": True,
@@ -382,6 +386,8 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
         draw.default_js = assets["js"][1:]
         draw.default_css = []
         draw.add_to(m)
+        LiveMeasures(lang).add_to(m)  # area and length while drawing, in the team's language
+        InstantDrawings().add_to(m)  # a finished shape reaches the app without the 250 ms debounce
     return m
 
 
