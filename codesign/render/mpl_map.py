@@ -27,6 +27,7 @@ from codesign.domain.concept import Concept
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories, category
 from codesign.i18n import translate
+from codesign.render.glyphs import printable
 from codesign.render.mpl_parts import (
     draw_context,
     draw_north_arrow,
@@ -393,10 +394,12 @@ class SiteMap:
         from matplotlib.text import Text
         from PIL import Image
 
+        missing = translate("report.missing_glyph", self.lang)
         for text in self.figure.findobj(Text):
             # a "$" in a team name, a street or a legend is a dollar sign: never mathtext, never TeX
             text.set_parse_math(False)
             text.set_usetex(False)
+            text.set_text(printable(text.get_text(), missing))  # an emoji: a mark, not an empty box
         self.canvas.draw()
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB")
         # 256 colours hold these flat maps; the PDF gets about 2.5 times smaller
