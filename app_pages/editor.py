@@ -49,6 +49,7 @@ from codesign.domain.session import Session
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import KINDS, Kind, categories, category
 from codesign.errors import CodesignError
+from codesign.render.folium_language import language_layer
 from codesign.render.folium_maps import concept_layer, sketch_map
 from codesign.services.gate import WriteGate, Writer, WriteRefused
 
@@ -223,7 +224,9 @@ def map_and_palette(
         streamlit_folium.st_folium(
             sketch_map(the_site, lang(), context=site_context(the_site.id), editable=not mode.locked),
             key=map_key,
-            feature_group_to_add=concept_layer(editing.concept, lang()),
+            # the editable map's words are a layer: switching language keeps the view and a half-drawn shape
+            feature_group_to_add=[concept_layer(editing.concept, lang())]
+            + ([] if mode.locked else [language_layer(the_site, lang())]),
             returned_objects=["all_drawings"],
             use_container_width=True,
             height=620,

@@ -182,6 +182,30 @@ def context_geojson(site: Site, precision: int = 6) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+_HELPERS_SCRIPT = _TEMPLATES.from_string(
+    """
+{% macro script(this, kwargs) %}
+window.cdDeepMerge = function (target, source) {
+  Object.keys(source).forEach(function (k) {
+    if (source[k] && typeof source[k] === "object") { window.cdDeepMerge(target[k] = target[k] || {}, source[k]); }
+    else { target[k] = source[k]; }
+  });
+};
+{% endmacro %}
+"""
+)
+
+
+class _Helpers(MacroElement):
+    """Functions the map's other scripts share (``window.cdDeepMerge``)."""
+
+    _template = _HELPERS_SCRIPT
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Helpers"
+
+
 _SITE_SCRIPT = _TEMPLATES.from_string(
     """
 {% macro script(this, kwargs) %}
@@ -214,15 +238,13 @@ _SITE_SCRIPT = _TEMPLATES.from_string(
   attribution.textContent = {{ this.attribution|tojson }};
   L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution(attribution.outerHTML);
+  if (attribution.textContent) { map.attributionControl.addAttribution(attribution.outerHTML); }
   map.fitBounds({{ this.bounds|tojson }}, {padding: [12, 12]});
-  if (L.drawLocal) { deepMerge(L.drawLocal, {{ this.draw_local|tojson }}); }
-  function deepMerge(target, source) {
-    Object.keys(source).forEach(function (k) {
-      if (source[k] && typeof source[k] === "object") { deepMerge(target[k] = target[k] || {}, source[k]); }
-      else { target[k] = source[k]; }
-    });
-  }
+  // the Leaflet.draw control, for the language layer to relabel in place
+  if (L.Control.Draw) { L.Control.Draw.addInitHook(function () { window.cdDrawControl = this; }); }
+  {% if this.draw_local %}
+  if (L.drawLocal) { window.cdDeepMerge(L.drawLocal, {{ this.draw_local|tojson }}); }
+  {% endif %}
   // Every new shape gets a draft id before the app hears of it, so a shape that
   // reaches the app twice is never stored twice.
   map.on("draw:created", function (e) {
@@ -242,90 +264,28 @@ class _SiteLayers(MacroElement):
     ----------
     site : Site
         The site.
-    lang : str
-        The language of the attribution notice and Leaflet.draw.
+    lang : str or None
+        The language of the attribution notice and Leaflet.draw; None: none here, the
+        language layer sets them (so the map is the same in every language).
     context : dict of str to Any
         :func:`context_geojson` output.
     """
 
     _template = _SITE_SCRIPT
 
-    def __init__(self, site: Site, lang: str, context: dict[str, Any]) -> None:
+    def __init__(self, site: Site, lang: str | None, context: dict[str, Any]) -> None:
         super().__init__()
         self._name = "SiteLayers"
         self.context = context
         self.styles = _CONTEXT_STYLES
         self.own_styles = _SITE_AND_TREE_STYLES
         self.boundary = shapely.geometry.mapping(site.boundary)
-        notice = translate("map.illustrative", lang) if site.illustrative else ""
+        notice = translate("map.illustrative", lang) if lang and site.illustrative else ""
         self.attribution = " · ".join(x for x in (notice, site.attribution) if x)
         self.bounds = site.bounds_latlon
-        self.draw_local = draw_local(lang)
+        from codesign.render.folium_language import draw_local  # it imports this module
 
-
-def draw_local(lang: str) -> dict[str, Any]:
-    """Leaflet.draw's user-facing strings in ``lang`` (it ships English only).
-
-    Parameters
-    ----------
-    lang : str
-        ``ru``, ``kk`` or ``en``.
-
-    Returns
-    -------
-    dict of str to Any
-        Nested like Leaflet.draw's ``L.drawLocal``.
-    """
-
-    def t(key: str) -> str:
-        return translate(f"draw.{key}", lang)
-
-    return {
-        "draw": {
-            "toolbar": {
-                "actions": {"title": t("cancel_title"), "text": t("cancel")},
-                "finish": {"title": t("finish_title"), "text": t("finish")},
-                "undo": {"title": t("undo_title"), "text": t("undo")},
-                "buttons": {
-                    "polyline": t("button_path"),
-                    "polygon": t("button_zone"),
-                    "rectangle": t("button_rectangle"),
-                    "marker": t("button_amenity"),
-                },
-            },
-            "handlers": {
-                "polygon": {
-                    "tooltip": {"start": t("polygon_start"), "cont": t("polygon_cont"), "end": t("polygon_end")}
-                },
-                "polyline": {
-                    "error": t("polyline_error"),
-                    "tooltip": {"start": t("polyline_start"), "cont": t("polyline_cont"), "end": t("polyline_end")},
-                },
-                "rectangle": {"tooltip": {"start": t("rectangle_start")}},
-                "simpleshape": {"tooltip": {"end": t("simpleshape_end")}},
-                "marker": {"tooltip": {"start": t("marker_start")}},
-            },
-        },
-        "edit": {
-            "toolbar": {
-                "actions": {
-                    "save": {"title": t("save_title"), "text": t("save")},
-                    "cancel": {"title": t("cancel_edit_title"), "text": t("cancel")},
-                    "clearAll": {"title": t("clear_all_title"), "text": t("clear_all")},
-                },
-                "buttons": {
-                    "edit": t("button_edit"),
-                    "editDisabled": t("button_edit_disabled"),
-                    "remove": t("button_remove"),
-                    "removeDisabled": t("button_remove_disabled"),
-                },
-            },
-            "handlers": {
-                "edit": {"tooltip": {"text": t("edit_text"), "subtext": t("edit_subtext")}},
-                "remove": {"tooltip": {"text": t("remove_text")}},
-            },
-        },
-    }
+        self.draw_local = draw_local(lang) if lang else {}
 
 
 def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, editable: bool = True) -> folium.Map:
@@ -340,7 +300,8 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     context : dict of str to Any, or None
         :func:`context_geojson` output (pass a cached copy to save time; None: made here).
     editable : bool
-        Add the Leaflet.draw toolbar.
+        Add the Leaflet.draw toolbar. The editable map is the same in every language (switching
+        language then keeps the view and a half-drawn shape): pass :func:`language_layer` with it.
 
     Returns
     -------
@@ -361,7 +322,8 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     assets = vendor_assets()
     m.default_js = assets["js"][:1]
     m.default_css = assets["css"]
-    _SiteLayers(site, lang, context if context is not None else context_geojson(site)).add_to(m)
+    _Helpers().add_to(m)
+    _SiteLayers(site, None if editable else lang, context if context is not None else context_geojson(site)).add_to(m)
     if editable:
         draw = folium.plugins.Draw(
             position="topleft",

@@ -4,8 +4,8 @@ The report embeds DejaVu Sans (Cyrillic and every Kazakh letter, many symbols, n
 and matplotlib draw nothing, or an empty box, for a character the font lacks, and the PDF
 then silently loses part of a name. :func:`printable` puts a placeholder in place of each
 character (or emoji sequence: ZWJ families, flags, skin tones) the fonts have no glyph for;
-joiners and modifiers the fonts lack that follow a drawable character are dropped, since they
-show nothing anyway.
+joiners, modifiers, control and format characters the fonts lack are dropped, since they show
+nothing anyway.
 
 >>> printable("Команда 🌳 Жасыл", "[emoji]")
 'Команда [emoji] Жасыл'
@@ -18,6 +18,7 @@ show nothing anyway.
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from codesign.render.styles import FONT_BOLD, FONT_REGULAR
 
@@ -32,6 +33,8 @@ _MODIFIERS = (
     (0x20E3, 0x20E3),  # the keycap
 )
 _REGIONAL_INDICATORS = (0x1F1E6, 0x1F1FF)
+#: Unicode categories that draw nothing (controls, formats, separators, combining marks): no placeholder.
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp", "Mn", "Me"))
 
 
 @functools.cache
@@ -93,8 +96,8 @@ def printable(text: str, placeholder: str) -> str:
         if has_glyph(char):
             out.append(char)
             i += 1
-        elif _is_modifier(code):
-            i += 1  # after a drawable character: invisible anyway
+        elif _is_modifier(code) or unicodedata.category(char) in _INVISIBLE:
+            i += 1  # a joiner after a drawable character, a control character: shows nothing anyway
         else:
             out.append(placeholder)
             i = _end_of_sequence(text, i)
