@@ -35,6 +35,7 @@ from codesign.domain.concept import Concept, concept_to_geojson
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
 from codesign.i18n import translate
+from codesign.render.icons import icon_path_data
 from codesign.render.styles import CONTEXT
 
 __all__ = [
@@ -364,9 +365,13 @@ var {{ this.get_name() }} = L.featureGroup();
       return {color: s.colour, weight: 2, fillColor: s.colour, fillOpacity: 0.55};
     },
     pointToLayer: function (f, ll) {
-      var s = styles[f.properties.category] || {colour: "#555555", icon: "?"};
-      var el = document.createElement("div");
-      el.className = "cd-amenity"; el.style.borderColor = s.colour; el.textContent = s.icon;
+      var s = styles[f.properties.category] || {colour: "#555555", path: ""};
+      var el = document.createElement("div"), ns = "http://www.w3.org/2000/svg";
+      el.className = "cd-amenity"; el.style.borderColor = s.colour;
+      var svg = document.createElementNS(ns, "svg"), glyph = document.createElementNS(ns, "path");
+      svg.setAttribute("viewBox", "0 -960 960 960"); svg.setAttribute("aria-hidden", "true");
+      glyph.setAttribute("d", s.path); glyph.setAttribute("fill", s.colour);
+      svg.appendChild(glyph); el.appendChild(svg);
       return L.marker(ll, {icon: L.divIcon({className: "cd-amenity-icon", html: el,
                                              iconSize: [34, 34], iconAnchor: [17, 17]})});
     },
@@ -398,7 +403,9 @@ class _ConceptGroup(folium.FeatureGroup):
     def __init__(self, data: dict[str, Any], lang: str) -> None:
         super().__init__(name="concept", control=False)
         self.data = data
-        self.styles = {c.id: {"colour": c.colour, "icon": c.icon, "label": c.label(lang)} for c in categories()}
+        self.styles = {
+            c.id: {"colour": c.colour, "path": icon_path_data(c.icon), "label": c.label(lang)} for c in categories()
+        }
 
 
 def concept_layer(concept: Concept, lang: str) -> folium.FeatureGroup:
