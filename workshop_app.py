@@ -5,13 +5,17 @@ Start it with ``make run`` (or ``python -m codesign run``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import common
 from codesign.domain.access import secret_matches
 
+# the tab's icon is a local PNG of the park icon: a :material/ page icon is fetched from Google's font server
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
 st.set_page_config(
-    page_title="Tugan Qala Co-design", page_icon=":material/park:", layout="wide", initial_sidebar_state="collapsed"
+    page_title="Tugan Qala Co-design", page_icon=FAVICON, layout="wide", initial_sidebar_state="collapsed"
 )
 common.require_sound_configuration()  # a configured facilitator secret that is too short: nothing runs
 

@@ -356,8 +356,22 @@ var {{ this.get_name() }} = L.featureGroup();
   var data = {{ this.data|tojson }};
   var styles = {{ this.styles|tojson }};
   var target = (window.drawnItems && window.drawnItems.clearLayers) ? window.drawnItems : {{ this.get_name() }};
-  target.clearLayers();
   function text(value) { var el = document.createElement("span"); el.textContent = value; return el; }
+  function tip(f) {
+    var s = styles[f.properties.category] || {label: f.properties.category};
+    return text(s.label + (f.properties.label ? ": " + f.properties.label : ""));
+  }
+  // The same shapes in another language: only the tooltips change, so a shape being edited
+  // or drawn on the map is left alone.
+  var key = JSON.stringify(data);
+  if (window.cdConceptKey === key && target === window.cdConceptTarget) {
+    target.eachLayer(function (layer) {
+      if (layer.feature && layer.getTooltip()) { layer.setTooltipContent(tip(layer.feature)); }
+    });
+    return;
+  }
+  window.cdConceptKey = key; window.cdConceptTarget = target;
+  target.clearLayers();
   L.geoJSON(data, {
     style: function (f) {
       var s = styles[f.properties.category] || {colour: "#555555"};
@@ -375,11 +389,7 @@ var {{ this.get_name() }} = L.featureGroup();
       return L.marker(ll, {icon: L.divIcon({className: "cd-amenity-icon", html: el,
                                              iconSize: [34, 34], iconAnchor: [17, 17]})});
     },
-    onEachFeature: function (f, layer) {
-      var s = styles[f.properties.category] || {label: f.properties.category};
-      var tip = s.label + (f.properties.label ? ": " + f.properties.label : "");
-      layer.bindTooltip(text(tip), {sticky: true});
-    }
+    onEachFeature: function (f, layer) { layer.bindTooltip(tip(f), {sticky: true}); }
   }).eachLayer(function (layer) { target.addLayer(layer); });
 })();
 {% endmacro %}

@@ -80,13 +80,24 @@ def test_no_icon_on_the_tablet_depends_on_an_emoji_font(server, tablet, lang):
     assert set(markers.all_inner_texts()) == {""}  # a picture, no character
     expect(page.locator(".st-key-palette [data-testid='stIconMaterial']").first).to_be_visible()
     check_page(page, f"tablet-{lang}")
+    assert tablet.outside_requests == []  # no icon, font or favicon fetched from outside
 
 
 def test_no_icon_on_the_projector_depends_on_an_emoji_font(server, browser):
     base_url, store = server
     session = store.create_session(site="aksu-city-square", title="e2e-icons-room", teams=[("Орлы", None)])
     saved_demo(store, session.id, session.teams[0].id)
-    projector = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    outside: list[str] = []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    projector = context.new_page()
     projector.goto(f"{base_url}/?key={SECRET}")
     projector.get_by_role("link", name="Проектор").click()
     projector.get_by_role("combobox", name="Сессия").click()
@@ -99,5 +110,6 @@ def test_no_icon_on_the_projector_depends_on_an_emoji_font(server, browser):
     svg = svg_of(projector, thumbnail.get_attribute("src") or "")
     assert svg.count("<path transform=") >= 20  # the thumbnail's amenities are icons, not dots
     check_page(projector, "projector-gallery")
-    projector.context.close()
+    context.close()
+    assert outside == []
     assert MAP_FRAME  # the projector's gallery has no map iframe; the tablet test covers it
