@@ -162,3 +162,16 @@ def test_the_editor_says_so_as_news_not_as_a_warning(paper):
         SELECTED,
     )
     assert [(m.level, m.notice.key) for m in editing.messages] == [("info", "geometry.snapped")]
+
+
+def test_a_shape_reshaped_on_the_map_snaps_to_the_others(paper):
+    drawings = [paper.drawing(box(10, 10, 30, 30), draft="a"), paper.drawing(box(40, 10, 60, 30), draft="b")]
+    out = apply_drawings(Concept(site="s", team="t"), drawings, paper.frame, SELECTED)
+    # the team drags b's left corners to about a metre from a's right edge
+    moved = paper.drawing(Polygon([(31, 10.5), (60, 10), (60, 30), (30.8, 29.2)]), id="f2")
+    again = apply_drawings(out.concept, [paper.drawing(box(10, 10, 30, 30), id="f1"), moved], paper.frame, SELECTED)
+    assert again.changed == ("f2",)
+    a, b = (paper.frame.to_metric(f.geometry) for f in again.concept.features)
+    assert shared_edge_length(a, b) == pytest.approx(20, abs=0.01)
+    assert a.intersection(b).area == pytest.approx(0, abs=1e-3)
+    assert [n.key for _, n in again.notices] == ["geometry.snapped"]
