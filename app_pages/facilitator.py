@@ -44,12 +44,12 @@ if session is None:
 the_site = site(session.site)
 st.caption(md(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.region(lang())}"))
 if the_site.illustrative or session.illustrative:
-    st.caption("ℹ️ " + the_site.notice(lang()))
+    st.caption(":material/info: " + the_site.notice(lang()))
 
 damaged = store().damaged_versions(session.id)
 if damaged:
     with st.container(key="damaged_versions"):
-        st.warning(t("facilitator.damaged", count=len(damaged)), icon="🩹")
+        st.warning(t("facilitator.damaged", count=len(damaged)), icon=":material/healing:")
         st.table(
             [
                 {t("facilitator.team"): md(owner), t("facilitator.file"): md(name), t("plan.reason"): md(reason)}

@@ -45,5 +45,5 @@ def print_sheets(session: Session, key: str) -> None:
             file_name=f"{session.id}-sheets-{paper}-{sheet_lang}.pdf",
             mime="application/pdf",
             key=f"{key}_download",
-            icon="🖨️",
+            icon=":material/print:",
         )

@@ -115,7 +115,11 @@ def rounds_view(session: Session, state: RoundState) -> None:
     status = effective_status(state, now)
     for index, r in enumerate(state.plan.rounds):
         current = index == state.current
-        marker = "▶" if current and status in ("running", "paused") else ("✓" if current else "")
+        marker = (
+            ":material/play_arrow:"
+            if current and status in ("running", "paused")
+            else (":material/check:" if current else "")
+        )
         left, right = st.columns([4, 2])
         left.markdown(f"{marker} **{md(r.name)}** · {num(r.minutes)} {t('unit.min')} · {t(f'round.kind.{r.kind}')}")
         if right.button(t("projector.start"), key=f"start_round_{index}"):

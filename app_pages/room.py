@@ -17,6 +17,7 @@ from codesign.analysis.figures import Figures
 from codesign.domain.presence import PresenceBoard
 from codesign.domain.rounds import RoundState, effective_status, remaining
 from codesign.domain.taxonomy import category
+from codesign.render.icons import streamlit_icon
 
 #: How often open pages look for changes (seconds).
 WATCH_EVERY_S = 3
@@ -88,4 +89,6 @@ def room_fingerprint(session_id: str) -> Hashable:
 def largest_zones(figures: Figures, count: int = 3) -> str:
     """A concept's largest zones in words (icon, category, m²), as the projector and the desk summarise it."""
     top = sorted(figures.zone_area_m2.items(), key=lambda kv: -kv[1])[:count]
-    return ", ".join(f"{category(c).icon} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top)
+    return ", ".join(
+        f"{streamlit_icon(category(c).icon)} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top
+    )

@@ -20,16 +20,17 @@ notice and changes nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.concept import MAX_CONCEPT_VERTICES, MAX_FEATURES, Concept, ConceptFeature
 from codesign.domain.geometry import MAX_SHAPE_VERTICES, CleanShape, MetricFrame, clean_shape, count_positions
 from codesign.domain.notices import Notice
-from codesign.domain.taxonomy import Kind
+from codesign.domain.taxonomy import Kind, geometry_kind
 from codesign.errors import InvalidGeometryError
 
 __all__ = ["DrawingOutcome", "apply_drawings"]
@@ -141,6 +142,7 @@ class _Reconciliation:
         self.changed: list[str] = []
         self.notices: list[tuple[str | None, Notice]] = []
         self.rejected: list[Notice] = []
+        self.metric: dict[str, tuple[BaseGeometry, BaseGeometry]] = {}  # id -> (lon/lat, metres)
         # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
         staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in self.by_id}
         self.sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
@@ -164,14 +166,26 @@ class _Reconciliation:
             self._add(geometry, draft)
         # else: a feature this concept no longer has (undone elsewhere): ignore
 
-    def _cleaned(self, geometry: Any, others: int) -> CleanShape | None:
+    def _neighbours(self, feature_id: str | None) -> list[BaseGeometry]:
+        """The team's other zones and paths in metres, to snap a new or changed shape to."""
+        out = []
+        for f in self.features:
+            if f.id == feature_id or f.kind == "amenity":
+                continue
+            cached = self.metric.get(f.id)
+            if cached is None or cached[0] is not f.geometry:
+                cached = self.metric[f.id] = (f.geometry, self.frame.to_metric(f.geometry))
+            out.append(cached[1])
+        return out
+
+    def _cleaned(self, geometry: Any, others: int, snap_to: Sequence[BaseGeometry] = ()) -> CleanShape | None:
         """The shape cleaned, or None with the refusal noted (too many vertices beside ``others``, unusable)."""
         over = _too_big(geometry, others)
         if over is not None:  # refused from the list lengths, before any shapely work
             self.rejected.append(over)
             return None
         try:
-            return clean_shape(geometry, self.frame)
+            return clean_shape(geometry, self.frame, snap_to)
         except InvalidGeometryError as err:
             self.rejected.append(Notice(err.key, err.params))
             return None
@@ -191,6 +205,10 @@ class _Reconciliation:
         cleaned = self._cleaned(geometry, others)
         if cleaned is None or cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
             return
+        if old.kind != "amenity":  # reshaped on the map: snap it to the others (an untouched shape never moves)
+            cleaned = self._cleaned(geometry, others, self._neighbours(feature_id))
+            if cleaned is None or cleaned.kind != old.kind:
+                return
         size = self._fits(cleaned, others)
         if size is None:
             return
@@ -206,7 +224,8 @@ class _Reconciliation:
         if len(self.features) >= MAX_FEATURES:
             self.rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
             return
-        cleaned = self._cleaned(geometry, self.total)
+        kind = geometry_kind(str(geometry.get("type"))) if isinstance(geometry, Mapping) else None
+        cleaned = self._cleaned(geometry, self.total, self._neighbours(None) if kind in ("zone", "path") else ())
         if cleaned is None:
             return
         size = self._fits(cleaned, self.total)
