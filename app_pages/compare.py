@@ -49,7 +49,7 @@ with st.container(key="compare_figures"):
 map_a, map_b = st.columns(2)
 for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, name_b)):
     with column:
-        st.markdown(f"**{md(name)}**" + (f" · 📝 {md(paper_note(concept, lang()))}" if from_paper(concept) else ""))
+        st.markdown(f"**{md(name)}**" + (f" · :material/edit_document: {md(paper_note(concept, lang()))}" if from_paper(concept) else ""))
         view_map(the_site, f"compare_map_{side}_{session.id}_{a_id}_{b_id}", concept_layer(concept, lang()))
 
 st.markdown(f"#### {t('compare.overlay')}")

@@ -51,12 +51,12 @@ if st.session_state.get("paper_read_key") != read_key:
 found: PaperScan | CodesignError = st.session_state.paper_read
 if isinstance(found, CodesignError):
     with st.container(key="paper_error"):
-        st.error(error_text(found), icon="⛔")
+        st.error(error_text(found), icon=":material/block:")
     st.stop()
 
 scan = found.scan
 if scan.code is None:
-    st.warning(error_text(scan.code_error) if scan.code_error else t("paper.qr_unreadable"), icon="⚠️")
+    st.warning(error_text(scan.code_error) if scan.code_error else t("paper.qr_unreadable"), icon=":material/warning:")
     st.selectbox(t("paper.team"), list(team_names), format_func=team_names.__getitem__, key="paper_team", index=None)
     if found.team is None:
         st.stop()

@@ -164,7 +164,7 @@ def gallery_view(session: Session) -> None:
                 + largest_zones(card.figures)
             )
             if from_paper(concept):
-                st.caption("📝 " + md(paper_note(concept, lang())))
+                st.caption(":material/edit_document: " + md(paper_note(concept, lang())))
             if st.button(t("projector.open"), key=f"open_{team.id}"):
                 concept = store().load_version(session.id, team.id, version)
                 full_screen(names[team.id], concept_svg(concept, the_site, width=1400, height=900))
