@@ -226,12 +226,12 @@ def reasons_from_json(document: Any) -> tuple[Reason, ...]:
 def _reason(entry: Any) -> Reason | None:
     if not isinstance(entry, Mapping):
         return None
-    choices = entry.get("choices")
+    choices, text = entry.get("choices"), entry.get("text")
     reason = Reason(
         owner=str(entry.get("owner", "")),
         difference=str(entry.get("difference", "")),
         choices=tuple(str(c) for c in choices) if isinstance(choices, list) else (),
-        text=entry.get("text") if isinstance(entry.get("text"), str) else "",
+        text=text if isinstance(text, str) else "",
         notice=_notice(entry.get("notice")),
         recorded_at=str(entry.get("recorded_at") or "")[:40],
     )
