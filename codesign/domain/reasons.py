@@ -36,6 +36,7 @@ __all__ = [
     "MAX_REASON_TEXT",
     "REASON_CHOICES",
     "Reason",
+    "Reasons",
     "asked_categories",
     "difference_key",
     "reasons_for",
@@ -67,6 +68,10 @@ class Reason:
     #: The comparison's sentence when it was recorded (its key and values: categories, m²).
     notice: Notice | None = field(default=None, compare=False)
     recorded_at: str = field(default="", compare=False)
+
+
+#: A session's reasons, in the order they were recorded.
+Reasons = tuple[Reason, ...]
 
 
 def difference_key(notice: Notice) -> str | None:

@@ -3,7 +3,8 @@
 SRC and DST are each a sessions folder or a PostgreSQL URL (``postgresql://...``), so a
 workshop moves from the files to a shared database and back. Each session is copied whole:
 its metadata and links (tokens unchanged, so printed QR codes keep working), every stored
-version of every concept with its version number and save time, the rounds and the votes.
+version of every concept with its version number and save time, the rounds, the votes, the
+costing (price list and budget) and the room's reasons.
 
 A session is copied all or nothing: into a database in one transaction, into a folder through
 a staging folder that is renamed into place once complete and read back. A session that is
@@ -26,12 +27,15 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from codesign.domain.concept import Concept
+from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
+from codesign.domain.reasons import reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.votes import Votes, VotingRules
@@ -56,6 +60,8 @@ class CopiedSession:
     versions: dict[str, int] = field(default_factory=dict)
     rounds: bool = False
     votes: bool = False
+    #: The session's other documents copied (``costing``, ``reasons``).
+    documents: tuple[str, ...] = ()
     #: Versions the source had set aside as damaged (not copied).
     damaged_skipped: int = 0
 
@@ -72,6 +78,8 @@ class CopiedSession:
         line = f"{self.session_id} ({self.title}): versions {counts}"
         if extra:
             line += "; " + " and ".join(extra)
+        if self.documents:
+            line += "; " + ", ".join(self.documents)
         if self.damaged_skipped:
             line += f"; {self.damaged_skipped} damaged version(s) in the source not copied"
         return line
@@ -152,11 +160,13 @@ def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
     votes = source.load_votes(session.id)
     copied_rounds = rounds != RoundState()
     copied_votes = votes != (VotingRules(), ())
+    documents = _documents(source, session.id)
     import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
+    kept_rounds, kept_votes = rounds if copied_rounds else None, votes if copied_votes else None
     if isinstance(target, FileStore):
-        _copy_into_folder(target, session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
+        _copy_into_folder(target, session, concepts, kept_rounds, kept_votes, documents)
     elif import_session is not None:
-        import_session(session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
+        import_session(session, concepts, kept_rounds, kept_votes, documents)
     else:
         raise TypeError(f"cannot copy sessions into {target!r}")
     return CopiedSession(
@@ -165,12 +175,30 @@ def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
         counts,
         copied_rounds,
         copied_votes,
+        tuple(documents),
         len(source.damaged_versions(session.id)),
     )
 
 
+def _documents(source: Store, session_id: str) -> dict[str, Any]:
+    """The session's costing and reasons as JSON documents, those never set left out."""
+    found: dict[str, Any] = {}
+    costing = source.load_costing(session_id)
+    if costing != SessionCosting():
+        found["costing"] = costing_to_json(costing)
+    reasons = source.load_reasons(session_id)
+    if reasons:
+        found["reasons"] = reasons_to_json(reasons)
+    return found
+
+
 def _copy_into_folder(
-    target: FileStore, session: Session, concepts: list[Concept], rounds: RoundState | None, votes: Votes | None
+    target: FileStore,
+    session: Session,
+    concepts: list[Concept],
+    rounds: RoundState | None,
+    votes: Votes | None,
+    documents: Mapping[str, Any],
 ) -> None:
     """Build the session in a staging folder beside the sessions, read it back, rename it into place."""
     with os_errors_as_store_errors():
@@ -193,6 +221,10 @@ def _copy_into_folder(
             staging.update_rounds(session.id, lambda _: rounds)
         if votes is not None:
             staging.update_votes(session.id, lambda _: votes)
+        if "costing" in documents:
+            staging.update_costing(session.id, lambda _: costing_from_json(documents["costing"]))
+        if "reasons" in documents:
+            staging.update_reasons(session.id, lambda _: reasons_from_json(documents["reasons"]))
         _check_read_back(FileStore(staging_root), session, concepts)
         try:
             os.rename(staging_root / session.id, target.root / session.id)
