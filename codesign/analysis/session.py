@@ -29,7 +29,6 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from codesign.analysis.compare import UNASSIGNED, Comparison, categorical_map, compare_concepts
-from codesign.analysis.cost import CostEstimate, figures_cost
 from codesign.analysis.consensus import (
     DEFAULT_CLUSTER_DISTANCE_M,
     DEFAULT_THRESHOLD,
@@ -37,6 +36,7 @@ from codesign.analysis.consensus import (
     build_consensus,
     direction,
 )
+from codesign.analysis.cost import CostEstimate, figures_cost
 from codesign.analysis.figures import Figures, concept_figures
 from codesign.domain.concept import Concept
 from codesign.domain.geometry import MetricFrame

@@ -86,7 +86,8 @@ def _cost(args: argparse.Namespace, store: Store) -> None:
         raise CodesignError("cli.nothing_saved", owner=owner_name(session, owner, lang, with_id=True))
     estimate = concept_cost(concept, load_site(session.site).frame, prices)
     if args.json:
-        print_json({"session": session.id, "owner": owner, "version": concept.version, **estimate.to_json(costing.budget)})
+        which = {"session": session.id, "owner": owner, "version": concept.version}
+        print_json(which | estimate.to_json(costing.budget))
         return
     name = owner_name(session, owner, lang, with_id=True)
     print(f"Cost of {name} v{concept.version} in session {session.id}, price list {prices.name} ({prices.currency})")
