@@ -38,6 +38,7 @@ __all__ = [
     "Reason",
     "Reasons",
     "asked_categories",
+    "choice_labels",
     "difference_key",
     "reasons_for",
     "reasons_from_json",
@@ -157,6 +158,29 @@ def _check(reason: Reason) -> None:
         raise CodesignError("reasons.invalid", field="choices")
     if not isinstance(reason.text, str) or len(reason.text.strip()) > MAX_REASON_TEXT:
         raise CodesignError("reasons.too_long", limit=MAX_REASON_TEXT)
+
+
+def choice_labels(choices: Sequence[str], lang: str) -> str:
+    """The quick choices in words, joined: ``children, safety``.
+
+    >>> choice_labels(("safety", "children"), "ru")
+    'безопасность, дети'
+
+    Parameters
+    ----------
+    choices
+        Of :data:`REASON_CHOICES`.
+    lang
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The labels, comma-separated.
+    """
+    from codesign.i18n import translate
+
+    return ", ".join(translate(f"reason.{choice}", lang) for choice in choices)
 
 
 def reasons_for(reasons: Sequence[Reason], owner: str) -> dict[str, Reason]:
