@@ -1,16 +1,6 @@
 """Costs, the joint vision's provenance and the room's reasons in the files: GeoPackage, GeoJSON, DXF, CSV.
 
-Drawn on paper around the centre of the Aksu square (metres), three teams and the plan:
-
-- team-1 and team-2 draw the same 40 x 20 playground (800 m²) in the south-west, team-3 a sports
-  ground there; the plan has a 50 x 50 lawn there;
-- a 50 x 50 lawn (2,500 m²) in the north-east by team-1, its halves by team-2 and team-3; the plan
-  has the same lawn;
-- a bench each (team-1's and team-2's 2 m apart); the plan has a bench near them.
-
-Prices: playground 1,000 per m², lawn 10 per m², bench 50, sports ground unpriced. By hand:
-team-1 costs 800,000 + 25,000 + 50 = 825,050; the plan 2 x 2,500 x 10 + 50 = 50,050; against
-the plan team-1 has +800,000 of playground, -25,000 of lawn and 0 of benches.
+The session is :func:`tests.support.decisions.decision_session` (its costs worked out by hand there).
 """
 
 from __future__ import annotations
@@ -23,58 +13,31 @@ import ezdxf
 import pandas as pd
 import pyogrio
 import pytest
-from shapely.affinity import translate
-from shapely.geometry import Point, box
 
-from codesign.domain.concept import Concept, ConceptFeature
-from codesign.domain.prices import parse_price_list, with_budget
 from codesign.domain.reasons import Reason, difference_key, record_reason
-from codesign.domain.session import PLAN_OWNER, VISION_OWNER
-from codesign.domain.site import load_site
+from codesign.domain.session import PLAN_OWNER
 from codesign.export import export_csv, export_dxf, export_geojson_zip, export_gpkg
 from codesign.export.dxf_provenance import APPID, PROVENANCE_LAYER
-from codesign.services.analysis import load_analysis, voices
-from codesign.services.vision import draw_joint_vision
+from codesign.services.analysis import load_analysis
 from codesign.storage.files import FileStore
-
-SITE = "aksu-city-square"
-PRICES = 'currency = "KZT"\n[zone]\nplayground = 1000\nlawn = 10\n[amenity]\nbench = 50\n'
+from tests.support.decisions import decision_session
 
 
-def _concept(frame, owner, *shapes) -> Concept:
-    c = frame.boundary.centroid
-    features = tuple(
-        ConceptFeature(f"f{i}", cid, frame.to_lonlat(translate(geom, c.x - 50, c.y - 50)))
-        for i, (cid, geom) in enumerate(shapes, start=1)
-    )
-    return Concept(SITE, owner, features=features)
+def record_playground_reason(store, session_id):
+    """The room's reason for team-1's playground where the plan has a lawn: children, safety and words."""
+    sentences = load_analysis(store, session_id).comparisons["team-1"].sentences()
+    notice = next(n for n in sentences if (difference_key(n) or "").endswith(":playground"))
+    key = difference_key(notice)
+    reason = Reason("team-1", key, ("children", "safety"), "Детям негде играть", notice, "2026-12-03T13:00:00Z")
+    store.update_reasons(session_id, lambda rs: record_reason(rs, reason))
+    return key
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     store = FileStore(tmp_path_factory.mktemp("sessions"))
-    session = store.create_session(
-        site=SITE, title="Решение", teams=[("Орлы", None), ("Соколы", None), ("Совы {x}", None)]
-    )
-    frame = load_site(SITE).frame
-    drawn = {
-        "team-1": [("playground", box(0, 0, 40, 20)), ("lawn", box(50, 50, 100, 100)), ("bench", Point(80, 10))],
-        "team-2": [("playground", box(0, 0, 40, 20)), ("lawn", box(50, 50, 100, 75)), ("bench", Point(82, 10))],
-        "team-3": [("sports_ground", box(0, 0, 40, 20)), ("lawn", box(50, 75, 100, 100)), ("bench", Point(50, 90))],
-        PLAN_OWNER: [("lawn", box(0, 0, 50, 50)), ("lawn", box(50, 50, 100, 100)), ("bench", Point(81, 12))],
-    }
-    for owner, shapes in drawn.items():
-        store.save_concept(session.id, owner, _concept(frame, owner, *shapes), 0)
-    first = load_analysis(store, session.id)
-    vision = draw_joint_vision(store, session, first.consensus, voices(store, session), title="Вместе")
-    store.save_concept(session.id, VISION_OWNER, vision, 0)
-    store.update_costing(
-        session.id, lambda c: with_budget(type(c)(parse_price_list(PRICES, "city"), source="uploaded"), 1_000_000)
-    )
-    key = next(k for k in map(difference_key, first.comparisons["team-1"].sentences()) if k and "playground" in k)
-    notice = next(n for n in first.comparisons["team-1"].sentences() if difference_key(n) == key)
-    reason = Reason("team-1", key, ("children", "safety"), "Детям негде играть", notice, "2026-12-03T13:00:00Z")
-    store.update_reasons(session.id, lambda rs: record_reason(rs, reason))
+    session = decision_session(store)
+    key = record_playground_reason(store, session.id)
     analysis = load_analysis(store, session.id)
     folder = tmp_path_factory.mktemp("out")
     export_geojson_zip(analysis, folder / "g.zip")
