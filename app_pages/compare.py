@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
+from app_pages.compare_cost import cost_comparison, reasons_panel
 from codesign.analysis.compare import agreement_map, category_label, compare_concepts, describe
 from codesign.analysis.session import owner_name
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
@@ -90,6 +91,9 @@ with chart_col:
         index=[category_label(c, lang()) for c in result.categories],
     )
     st.bar_chart(chart, horizontal=True, stack=False, y_label="", x_label=t("unit.m2"), height=420)
+
+cost_comparison(session, (a, b), (name_a, name_b), the_site)
+reasons_panel(session, a_id, b_id, result)
 
 st.markdown(f"#### {t('compare.zones')}")
 zone_rows = []

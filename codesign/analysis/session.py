@@ -290,20 +290,10 @@ def analyse_session(
     asks = agreed_places(consensus, plan_map, lacking=True) if plan is not None else ()
     agreements = agreed_places(consensus, plan_map, lacking=False) if plan is not None else ()
     return SessionAnalysis(
-        session,
-        site,
-        saved,
-        plan,
-        vision,
-        figures,
-        comparisons,
-        consensus,
-        plan_map,
-        asks,
-        agreements,
-        tuple(tally(votes).items()),
-        costing if costing is not None else SessionCosting(),
-        tuple(reasons),
+        *(session, site, saved, plan, vision, figures, comparisons, consensus, plan_map, asks, agreements),
+        votes=tuple(tally(votes).items()),
+        costing=costing if costing is not None else SessionCosting(),
+        reasons=tuple(reasons),
     )
 
 

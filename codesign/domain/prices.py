@@ -188,7 +188,13 @@ def _key_path(dotted: str) -> tuple[str, ...]:
 
 
 class _Problems:
-    """The problems found so far, each at the line of the key it is about."""
+    """The problems found so far, each at the line of the key it is about.
+
+    Parameters
+    ----------
+    text
+        The price list's TOML text (where the keys' lines are looked up).
+    """
 
     def __init__(self, text: str) -> None:
         self.lines = _line_index(text)

@@ -91,9 +91,14 @@ def provenance_xdata(feature: ConceptFeature) -> list[tuple[int, str]]:
 def _anchor(metric: BaseGeometry) -> tuple[float, float]:
     """Where a feature's label goes: inside a zone, on a path, beside an amenity."""
     if metric.geom_type == "Point":
-        return metric.x + 1.5, metric.y + 1.5
-    point = shapely.point_on_surface(metric) if metric.area > 0 else shapely.line_interpolate_point(metric, 0.5, True)
-    return point.x, point.y
+        x, y = shapely.get_coordinates(metric)[0]
+        return float(x) + 1.5, float(y) + 1.5
+    if metric.area > 0:
+        point = shapely.point_on_surface(metric)
+    else:
+        point = shapely.line_interpolate_point(metric, 0.5, normalized=True)  # type: ignore[call-overload]
+    x, y = shapely.get_coordinates(point)[0]
+    return float(x), float(y)
 
 
 def _prepare(doc: Drawing) -> None:

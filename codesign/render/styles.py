@@ -37,6 +37,7 @@ __all__ = [
     "AGREEMENT_OPACITY_SCREEN",
     "AGREE_OUTLINE",
     "AMENITY_MARKERS",
+    "BUDGET_COLOURS",
     "ASK_OUTLINE",
     "CONTEXT",
     "agreement_opacity",
@@ -201,3 +202,7 @@ def amenity_marker(category_id: str) -> str:
         A matplotlib marker code.
     """
     return AMENITY_MARKERS.get(category_id, "o")
+
+
+#: The budget bar (tablet, projector): within the budget, near it (from 90 %), over it. Okabe-Ito.
+BUDGET_COLOURS = MappingProxyType({"under": "#009E73", "near": "#E69F00", "over": "#D55E00"})

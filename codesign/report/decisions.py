@@ -20,41 +20,16 @@ from codesign.domain.prices import UNITS
 from codesign.domain.reasons import Reason, asked_categories, choice_labels, difference_key
 from codesign.domain.session import PLAN_OWNER
 from codesign.domain.taxonomy import categories, category
+from codesign.render.budget import budget_words
 from codesign.render.provenance_text import origin_text, plan_text, support_text
 from codesign.render.text import NO_VALUE, format_money, format_percent, format_signed_money
 from codesign.report.writer import ReportWriter
 
-__all__ = ["budget_text", "cost_section", "provenance_appendix", "reasons_section"]
+__all__ = ["cost_section", "provenance_appendix", "reasons_section"]
 
 _UNIT_KEYS = {"m2": "unit.m2", "m": "unit.m", "pcs": "unit.pcs"}
 #: At most this many concepts side by side in one cost table (more: a second table).
 _COLUMNS = 6
-
-
-def budget_text(total: float, budget: float | None, currency: str, lang_t: ReportWriter) -> str:
-    """The state of a total against the budget in words: within it and what is left, or over it by how much.
-
-    Parameters
-    ----------
-    total : float
-        The cost.
-    budget : float or None
-        The session's budget.
-    currency : str
-        The price list's currency.
-    lang_t : ReportWriter
-        The report (its language).
-
-    Returns
-    -------
-    str
-        The words, or "—" without a budget.
-    """
-    use = budget_use(total, budget)
-    if use is None:
-        return NO_VALUE
-    left = use.over if use.state == "over" else use.budget - use.total
-    return lang_t.t(f"cost.state.{use.state}", amount=format_money(left, currency, lang_t.lang))
 
 
 def _money(w: ReportWriter, amount: float | None) -> str:
@@ -77,8 +52,8 @@ def cost_section(w: ReportWriter) -> None:
     if prices.illustrative:
         pdf.paragraph("ℹ️ " + w.t("cost.illustrative"), colour=(150, 80, 0))
     pdf.paragraph(w.t("report.cost.intro", name=prices.display_title(w.lang)), size=8.5)
-    budget_words = w.t("cost.no_budget") if budget is None else f"{w.t('cost.col.budget')}: {_money(w, budget)}"
-    pdf.paragraph(f"{w.t('cost.price_list', name=prices.display_title(w.lang))} · {budget_words}")
+    budget_line = w.t("cost.no_budget") if budget is None else f"{w.t('cost.col.budget')}: {_money(w, budget)}"
+    pdf.paragraph(f"{w.t('cost.price_list', name=prices.display_title(w.lang))} · {budget_line}")
     pdf.subheading(w.t("report.cost.summary"))
     rows = []
     for owner, estimate in costs.items():
@@ -88,7 +63,7 @@ def cost_section(w: ReportWriter) -> None:
                 w.name(owner),
                 _money(w, estimate.total),
                 NO_VALUE if use is None else format_percent(use.share, w.lang, 0),
-                budget_text(estimate.total, budget, prices.currency, w),
+                budget_words(estimate.total, budget, prices.currency, w.lang) or NO_VALUE,
                 ", ".join(w.label(c) for c in estimate.unpriced()) or NO_VALUE,
             ]
         )
