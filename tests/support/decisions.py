@@ -45,7 +45,7 @@ def _concept(owner: str, *shapes) -> Concept:
     return Concept(SITE, owner, features=features)
 
 
-def decision_session(store: Store, *, vision: bool = True, costing: bool = True) -> Session:
+def decision_session(store: Store, *, vision: bool = True, costing: bool = True, title: str = "Решение") -> Session:
     """The session above in ``store``: the teams' concepts, the plan, the joint vision, prices and budget.
 
     Parameters
@@ -56,13 +56,15 @@ def decision_session(store: Store, *, vision: bool = True, costing: bool = True)
         Draw and save the joint vision from the consensus.
     costing : bool
         Set :data:`PRICES` and :data:`BUDGET`.
+    title : str
+        The session's title.
 
     Returns
     -------
     Session
         The session.
     """
-    session = store.create_session(site=SITE, title="Решение", teams=[(name, None) for name in TEAMS])
+    session = store.create_session(site=SITE, title=title, teams=[(name, None) for name in TEAMS])
     drawn = {
         "team-1": [("playground", box(0, 0, 40, 20)), ("lawn", box(50, 50, 100, 100)), ("bench", Point(80, 10))],
         "team-2": [("playground", box(0, 0, 40, 20)), ("lawn", box(50, 50, 100, 75)), ("bench", Point(82, 10))],
