@@ -30,7 +30,7 @@ from app_pages.common import (
     t_text,
     view_map,
 )
-from app_pages.editor_cost import cost_panel
+from app_pages.editor_cost import cost_panel, feature_provenance
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.analysis.figures import concept_figures, zone_overlaps
@@ -91,6 +91,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     if editing.concept.features:
         with feature_col:
             feature_panel(editing, mode)
+            feature_provenance(editing.concept, session)
     concept_words(editing, mode)
     with st.expander(t("versions.title")):
         versions_panel(editing, session, team, the_site, mode)

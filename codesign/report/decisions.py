@@ -50,7 +50,7 @@ def cost_section(w: ReportWriter) -> None:
     pdf.page()
     pdf.heading(w.t("cost.title"))
     if prices.illustrative:
-        pdf.paragraph("ℹ️ " + w.t("cost.illustrative"), colour=(150, 80, 0))
+        pdf.paragraph(w.t("cost.illustrative"), colour=(150, 80, 0))
     pdf.paragraph(w.t("report.cost.intro", name=prices.display_title(w.lang)), size=8.5)
     budget_line = w.t("cost.no_budget") if budget is None else f"{w.t('cost.col.budget')}: {_money(w, budget)}"
     pdf.paragraph(f"{w.t('cost.price_list', name=prices.display_title(w.lang))} · {budget_line}")

@@ -152,3 +152,14 @@ def test_an_uploaded_price_list_is_refused_with_every_line_or_used(decided, lang
     assert not at.exception
     costing = store.load_costing(session.id)
     assert (costing.prices.unit_price("lawn"), costing.source, costing.budget) == (7.0, "uploaded", BUDGET)
+
+
+def test_the_vision_editor_says_where_the_chosen_feature_came_from(decided):
+    _, session = decided
+    at = run_page("vision.py", "ru", state={"facilitator": True, "current_session": session.id})
+    assert not at.exception
+    shown = texts(at)
+    assert "Из консенсуса · Команды: Орлы, Соколы · Поддержка: 2 из 3" in shown  # the last feature: a bench
+    assert "В плане здесь то же назначение" in shown
+    bar = next(h.proto.body for h in at.html if "budget-bar" in h.proto.body)  # the vision's cost too
+    assert 'data-state="under"' in bar

@@ -84,3 +84,16 @@ def test_the_reasons_follow_what_residents_ask_for_and_the_appendix_says_where_t
     assert "Орлы, Соколы" in tail
     assert plain(translate("report.k_of_n", lang, k=2, n=3)) in tail
     assert plain(translate("provenance.consensus", lang)) in tail
+
+
+def test_the_default_price_list_is_said_to_be_illustrative_in_the_cost_section(tmp_path):
+    store = FileStore(tmp_path)
+    session = decision_session(store, vision=False, costing=False)
+    analysis = load_analysis(store, session.id)
+    assert analysis.costing.prices.illustrative
+    assert analysis.costing.budget is None
+    pages = [plain(p.extract_text()) for p in PdfReader(io.BytesIO(build_report(analysis, "kk"))).pages]
+    section = next(p for p in pages if plain(translate("report.cost.intro", "kk", name="x")).split("«")[0] in p)
+    assert plain(translate("cost.illustrative", "kk")) in section
+    assert plain(translate("cost.no_budget", "kk")) in section
+    assert plain(translate("report.provenance.heading", "kk")) not in " ".join(pages)  # no vision, no appendix
