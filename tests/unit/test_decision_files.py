@@ -143,3 +143,23 @@ def test_the_csv_has_the_reasons_and_the_places_they_explain(files):
     assert str(row.asked_places) == str(list(asks.category).index("playground") + 1)
     provenance = tables["vision_provenance"].set_index("category")
     assert provenance.loc["playground", "team_names"] == "Орлы, Соколы"
+
+
+def test_hostile_words_in_a_reason_stay_text_in_the_csv_and_the_report(tmp_path):
+    from pypdf import PdfReader
+
+    from codesign.report import build_report
+
+    store = FileStore(tmp_path)
+    session = decision_session(store, vision=False)
+    key = record_playground_reason(store, session.id)
+    words = '=HYPERLINK("http://evil","x") **жирный** <b>'
+    store.update_reasons(session.id, lambda rs: record_reason(rs, Reason("team-1", key, ("other",), words)))
+    analysis = load_analysis(store, session.id)
+    buffer = io.BytesIO()
+    export_csv(analysis, buffer)
+    tables = _csv(buffer)
+    assert tables["reasons"].text.tolist() == [f"'{words}"]
+    pdf = build_report(analysis, "en")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "**жирный** <b>" in text
