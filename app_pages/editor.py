@@ -30,6 +30,7 @@ from app_pages.common import (
     t_text,
     view_map,
 )
+from app_pages.editor_cost import cost_panel, feature_provenance
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.analysis.figures import concept_figures, zone_overlaps
@@ -88,9 +89,11 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     figures_col, feature_col = st.columns([1, 1], gap="medium")
     with figures_col, st.container(key="figures"):
         figures_table(editing, the_site)
+        cost_panel(editing.concept, session, the_site)
     if editing.concept.features:
         with feature_col:
             feature_panel(editing, mode)
+            feature_provenance(editing.concept, session)
     concept_words(editing, mode)
     with st.expander(t("versions.title")):
         versions_panel(editing, session, team, the_site, mode)

@@ -8,6 +8,7 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
+from app_pages.facilitator_costing import costing_panel
 from app_pages.paper_sheets import print_sheets
 from app_pages.room import largest_zones
 from codesign.analysis.figures import concept_figures
@@ -56,6 +57,9 @@ if damaged:
                 for owner, name, reason in damaged
             ]
         )
+
+with st.expander(t("costing.title")):
+    costing_panel(session)
 
 st.subheader(t("facilitator.join_links"))
 st.caption(t("facilitator.join_help", url=base_url()))

@@ -163,8 +163,8 @@ def gallery_view(session: Session) -> None:
                 + "  \n"
                 + largest_zones(card.figures)
             )
-            if from_paper(concept):
-                st.caption(":material/edit_document: " + md(paper_note(concept, lang())))
+            if card.paper_notes:
+                st.caption(":material/edit_document: " + md(card.paper_notes[lang()]))
             if st.button(t("projector.open"), key=f"open_{team.id}"):
                 concept = store().load_version(session.id, team.id, version)
                 full_screen(names[team.id], concept_svg(concept, the_site, width=1400, height=900))
@@ -177,6 +177,8 @@ class GalleryCard(NamedTuple):
     saved_at: str | None
     features: int
     figures: Figures
+    #: "From paper" in each language, or None for a drawing.
+    paper_notes: dict[str, str] | None = None
 
 
 @st.cache_data(max_entries=500, show_spinner=False)
@@ -185,7 +187,8 @@ def gallery_card(session_id: str, team_id: str, version: int, site_id: str) -> G
     concept = store().load_version(session_id, team_id, version)
     the_site = site(site_id)
     svg = concept_svg(concept, the_site, width=480, height=330)
-    return GalleryCard(svg, concept.saved_at, len(concept.features), concept_figures(concept, the_site.frame))
+    notes = {code: paper_note(concept, code) for code in ("ru", "kk", "en")} if from_paper(concept) else None
+    return GalleryCard(svg, concept.saved_at, len(concept.features), concept_figures(concept, the_site.frame), notes)
 
 
 @st.dialog(" ", width="large")

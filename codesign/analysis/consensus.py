@@ -20,7 +20,7 @@ by too few voices (often a single team). Faces no team designs are not faces: th
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -31,10 +31,12 @@ from shapely.geometry.base import BaseGeometry
 from codesign.analysis.clusters import DEFAULT_CLUSTER_DISTANCE_M, AmenityCluster, cluster_amenities
 from codesign.analysis.compare import categorical_map
 from codesign.analysis.overlay import overlay_faces, voice_zones
+from codesign.analysis.provenance import ProvenanceContext
 from codesign.domain.concept import Concept, ConceptFeature
 from codesign.domain.geometry import MetricFrame
 from codesign.domain.notices import Notice
 from codesign.domain.taxonomy import categories
+from codesign.domain.votes import Vote
 
 __all__ = [
     "DEFAULT_CLUSTER_DISTANCE_M",
@@ -300,11 +302,23 @@ def fleiss_kappa(
     return (p_bar - p_e) / (1 - p_e)
 
 
-def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title: str = "") -> Concept:
-    """A concept from the consensus.
+def joint_vision(
+    consensus: Consensus,
+    *,
+    site: str,
+    team: str = "vision",
+    title: str = "",
+    concepts: Sequence[Concept] = (),
+    plan: Concept | None = None,
+    votes: Iterable[Vote] = (),
+) -> Concept:
+    """A concept from the consensus, each feature with its provenance.
 
     The agreed faces merged by majority category, plus the supported amenity clusters at
-    their median location.
+    their median location. Every feature carries where it came from
+    (:class:`~codesign.domain.provenance.Provenance`, worked out by
+    :mod:`codesign.analysis.provenance`): the teams behind it, support k of N, dot votes, and
+    whether the plan has the same use there.
 
     Parameters
     ----------
@@ -316,6 +330,12 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
         Its owner.
     title : str
         Its title.
+    concepts : Sequence of Concept
+        The voices' concepts the consensus was built from (for the teams behind each feature).
+    plan : Concept or None
+        The akimat's plan (for "the plan has the same use there").
+    votes : Iterable of Vote
+        The session's dot votes.
 
     Returns
     -------
@@ -323,6 +343,7 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
         The joint vision's first draft.
     """
     frame = consensus.frame
+    context = ProvenanceContext(consensus, concepts, plan, votes)
     features: list[ConceptFeature] = []
     by_category: dict[str, list[BaseGeometry]] = {}
     for face, state, cid in zip(consensus.faces, consensus.states, consensus.majority, strict=True):
@@ -334,10 +355,12 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
             part = shapely.make_valid(part)
             if part.geom_type == "Polygon" and part.area >= 1.0:
                 lonlat = shapely.orient_polygons(frame.to_lonlat(part), exterior_cw=False)
-                features.append(ConceptFeature(f"f{len(features) + 1}", cid, lonlat))
+                origin = context.zone(cid, part)
+                features.append(ConceptFeature(f"f{len(features) + 1}", cid, lonlat, provenance=origin))
     for cluster in consensus.supported_clusters():
         point = shapely.Point(cluster.lon, cluster.lat)
-        features.append(ConceptFeature(f"f{len(features) + 1}", cluster.category, point))
+        origin = context.amenity(cluster)
+        features.append(ConceptFeature(f"f{len(features) + 1}", cluster.category, point, provenance=origin))
     return Concept(
         site=site,
         team=team,

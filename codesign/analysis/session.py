@@ -36,9 +36,12 @@ from codesign.analysis.consensus import (
     build_consensus,
     direction,
 )
+from codesign.analysis.cost import CostEstimate, figures_cost
 from codesign.analysis.figures import Figures, concept_figures
 from codesign.domain.concept import Concept
 from codesign.domain.geometry import MetricFrame
+from codesign.domain.prices import SessionCosting
+from codesign.domain.reasons import Reasons
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session, Team
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
@@ -105,6 +108,20 @@ class SessionAnalysis:
     agreements: tuple[Place, ...]
     #: Dot votes: ((team id, feature id), dots), most first; empty when nobody voted.
     votes: tuple[tuple[tuple[str, str], int], ...] = ()
+    #: The price list and budget the costs are worked out with.
+    costing: SessionCosting = field(default_factory=SessionCosting)
+    #: The room's reasons for the differences between the concepts and the plan.
+    reasons: Reasons = ()
+
+    def costs(self) -> dict[str, CostEstimate]:
+        """Every saved concept's cost with the session's price list (:mod:`codesign.analysis.cost`).
+
+        Returns
+        -------
+        dict of str to CostEstimate
+            Owner -> estimate, in the order of :meth:`concepts`.
+        """
+        return {owner: figures_cost(self.figures[owner], self.costing.prices) for owner, _ in self.concepts()}
 
     @property
     def frame(self) -> MetricFrame:
@@ -214,6 +231,8 @@ def analyse_session(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
+    costing: SessionCosting | None = None,
+    reasons: Reasons = (),
 ) -> SessionAnalysis:
     """Figures, comparisons with the plan, consensus and places of a session's latest concepts.
 
@@ -235,6 +254,10 @@ def analyse_session(
         Share of the voices at which ground counts as agreed.
     cluster_distance_m : float
         Distance (m) within which amenities of one type form a cluster.
+    costing : SessionCosting or None
+        The session's price list and budget (None: the default price list, no budget).
+    reasons : Reasons
+        The room's reasons for the differences from the plan.
 
     Returns
     -------
@@ -267,18 +290,10 @@ def analyse_session(
     asks = agreed_places(consensus, plan_map, lacking=True) if plan is not None else ()
     agreements = agreed_places(consensus, plan_map, lacking=False) if plan is not None else ()
     return SessionAnalysis(
-        session,
-        site,
-        saved,
-        plan,
-        vision,
-        figures,
-        comparisons,
-        consensus,
-        plan_map,
-        asks,
-        agreements,
-        tuple(tally(votes).items()),
+        *(session, site, saved, plan, vision, figures, comparisons, consensus, plan_map, asks, agreements),
+        votes=tuple(tally(votes).items()),
+        costing=costing if costing is not None else SessionCosting(),
+        reasons=tuple(reasons),
     )
 
 

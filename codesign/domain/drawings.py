@@ -30,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 from codesign.domain.concept import MAX_CONCEPT_VERTICES, MAX_FEATURES, Concept, ConceptFeature
 from codesign.domain.geometry import MAX_SHAPE_VERTICES, CleanShape, MetricFrame, clean_shape, count_positions
 from codesign.domain.notices import Notice
+from codesign.domain.provenance import edited, new_feature_provenance
 from codesign.domain.taxonomy import Kind, geometry_kind
 from codesign.errors import InvalidGeometryError
 
@@ -203,7 +204,7 @@ class _Reconciliation:
         old = self.by_id[feature_id]
         others = self.total - self.sizes.get(feature_id, 0)
         cleaned = self._cleaned(geometry, others)
-        if cleaned is None or cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
+        if cleaned is None or cleaned.kind != old.kind or _same_shape(cleaned.geometry, old.geometry):
             return
         if old.kind != "amenity":  # reshaped on the map: snap it to the others (an untouched shape never moves)
             cleaned = self._cleaned(geometry, others, self._neighbours(feature_id))
@@ -214,7 +215,7 @@ class _Reconciliation:
             return
         self.total = others + size
         self.sizes[feature_id] = size
-        new = replace(old, geometry=cleaned.geometry)
+        new = replace(old, geometry=cleaned.geometry, provenance=edited(old.provenance))
         self.features = [new if f.id == feature_id else f for f in self.features]
         self.by_id[feature_id] = new
         self.changed.append(feature_id)
@@ -234,7 +235,12 @@ class _Reconciliation:
         new_id = replace(self.concept, features=tuple(self.features)).next_feature_id()
         self.total += size
         self.sizes[new_id] = size
-        feature = ConceptFeature(id=new_id, category=self.selected[cleaned.kind], geometry=cleaned.geometry)
+        feature = ConceptFeature(
+            id=new_id,
+            category=self.selected[cleaned.kind],
+            geometry=cleaned.geometry,
+            provenance=new_feature_provenance(self.concept.source),
+        )
         self.features.append(feature)
         self.by_id[new_id] = feature
         self.present.add(new_id)
@@ -291,3 +297,8 @@ def _over_budget(vertices: int) -> Notice | None:
     if vertices <= MAX_CONCEPT_VERTICES:
         return None
     return Notice("concept.too_many_vertices", {"count": vertices, "limit": MAX_CONCEPT_VERTICES})
+
+
+def _same_shape(a: shapely.Geometry, b: shapely.Geometry) -> bool:
+    """Whether two shapes are the same to 1e-7 degrees (about 1 cm), whichever vertex their rings start at."""
+    return bool(shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), 1e-7))

@@ -40,6 +40,7 @@ __all__ = [
     "AGREEMENT_OPACITY_PAPER",
     "AGREEMENT_OPACITY_SCREEN",
     "AGREE_OUTLINE",
+    "BUDGET_COLOURS",
     "ASK_OUTLINE",
     "CONTEXT",
     "agreement_opacity",
@@ -191,3 +192,7 @@ def amenity_marker(category_id: str) -> MplPath:
     from codesign.render.icons import icon_mpl_path
 
     return icon_mpl_path(category(category_id).icon)
+
+
+#: The budget bar (tablet, projector): within the budget, near it (from 90 %), over it. Okabe-Ito.
+BUDGET_COLOURS = MappingProxyType({"under": "#009E73", "near": "#E69F00", "over": "#D55E00"})

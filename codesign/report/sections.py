@@ -25,6 +25,7 @@ from codesign.errors import CodesignError
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.render.mpl_map import SiteMap, render_concept_map
 from codesign.render.text import format_kappa, format_percent, format_time
+from codesign.report.decisions import cost_section, provenance_appendix, reasons_section
 from codesign.report.findings import comparison_pages, consensus_pages, places_page
 from codesign.report.pdf import PAPER_SIZES_MM
 from codesign.report.writer import ProgressCallback, ReportWriter
@@ -80,8 +81,11 @@ def build_report(
         concept_pages(w, VISION_OWNER, analysis.vision, None)
         comparison_pages(w, VISION_OWNER, analysis.vision)
     places_page(w, "asks")
+    reasons_section(w)
     places_page(w, "agreements")
+    cost_section(w)
     methods_page(w)
+    provenance_appendix(w)
     w.tell(0.98, w.t("report.progress.writing"))
     data = w.pdf.output()
     w.tell(1.0, w.t("report.progress.done"))

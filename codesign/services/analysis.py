@@ -35,7 +35,7 @@ def load_analysis(
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
 ) -> SessionAnalysis:
-    """Load the session's latest concepts and votes, and analyse them.
+    """Load the session's latest concepts, votes, costing and reasons, and analyse them.
 
     Parameters
     ----------
@@ -77,6 +77,8 @@ def load_analysis(
         votes,
         threshold=threshold,
         cluster_distance_m=cluster_distance_m,
+        costing=store.load_costing(session.id),
+        reasons=store.load_reasons(session.id),
     )
 
 

@@ -5,7 +5,7 @@
 
 The backup is a zip file: ``manifest.json`` (the format, when, from where, and per session its
 versions per owner, rounds and votes), and per session ``sessions/<id>/session.json`` (links and
-all), ``rounds.json`` and ``votes.json`` when set, and every stored version as
+all), ``rounds.json``, ``votes.json``, ``costing.json`` and ``reasons.json`` when set, and every stored version as
 ``sessions/<id>/concepts/<owner>/v000007.geojson`` (the concept format, with its save time).
 It is written to a temporary file beside ``--out`` and renamed into place when complete, so a
 backup interrupted half way never replaces the last good one.
@@ -48,7 +48,7 @@ from codesign.domain.session import Session, Team
 from codesign.domain.votes import votes_from_json, votes_to_json
 from codesign.errors import CodesignError, StoreError
 from codesign.storage.base import Store, os_errors_as_store_errors
-from codesign.storage.copy import CopiedSession, WholeSession, read_whole, write_whole
+from codesign.storage.copy import DOCUMENT_READERS, CopiedSession, WholeSession, read_whole, write_whole
 from codesign.storage.disk import fsync_dir
 
 __all__ = ["BACKUP_FORMAT", "backup_store", "restore_backup"]
@@ -128,6 +128,8 @@ def _write_session(archive: zipfile.ZipFile, whole: WholeSession) -> None:
         archive.writestr(f"{folder}/rounds.json", _json_bytes(state_to_json(whole.rounds)))
     if whole.votes is not None:
         archive.writestr(f"{folder}/votes.json", _json_bytes(votes_to_json(*whole.votes)))
+    for document, value in whole.documents.items():  # costing, reasons
+        archive.writestr(f"{folder}/{document}.json", _json_bytes(value))
     for concept in whole.concepts:
         name = f"{folder}/concepts/{concept.team}/v{concept.version:06d}.geojson"
         archive.writestr(name, _json_bytes(concept_to_geojson(concept)))
@@ -222,6 +224,11 @@ def _read_session(archive: zipfile.ZipFile, session_id: str, path: str | os.Path
             if (f"{folder}/votes.json" in names)
             else None
         )
+        documents = {}
+        for document, parse in DOCUMENT_READERS.items():
+            if f"{folder}/{document}.json" in names:
+                documents[document] = _read_json(archive, f"{folder}/{document}.json", path)
+                parse(documents[document])  # checked as the store would read it
         concepts = []
         for name in sorted(names):
             match = _VERSION_FILE.match(name)
@@ -239,4 +246,4 @@ def _read_session(archive: zipfile.ZipFile, session_id: str, path: str | os.Path
         raise CodesignError("backup.unreadable", path=str(path), reason=f"{folder}: {err}") from None
     if any(not c.saved_at for c in concepts):
         raise StoreError(reason=f"{path}: a version of {session_id} has no save time")
-    return WholeSession(session, tuple(concepts), rounds, votes)
+    return WholeSession(session, tuple(concepts), rounds, votes, documents=documents)

@@ -3,7 +3,8 @@
 SRC and DST are each a sessions folder or a PostgreSQL URL (``postgresql://...``), so a
 workshop moves from the files to a shared database and back. Each session is copied whole:
 its metadata and links (tokens unchanged, so printed QR codes keep working), every stored
-version of every concept with its version number and save time, the rounds and the votes.
+version of every concept with its version number and save time, the rounds, the votes, the
+costing (price list and budget) and the room's reasons.
 
 A session is copied all or nothing: into a database in one transaction, into a folder through
 a staging folder that is renamed into place once complete and read back. A session that is
@@ -26,12 +27,15 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from codesign.domain.concept import Concept
+from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
+from codesign.domain.reasons import reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.votes import Votes, VotingRules
@@ -41,6 +45,7 @@ from codesign.storage.disk import write_version
 from codesign.storage.files import FileStore
 
 __all__ = [
+    "DOCUMENT_READERS",
     "CopiedSession",
     "WholeSession",
     "copy_sessions",
@@ -49,6 +54,9 @@ __all__ = [
     "session_owners",
     "write_whole",
 ]
+
+#: A session's other documents as JSON, each with the reader that checks it (a restore reads them so).
+DOCUMENT_READERS: dict[str, Callable[[Any], object]] = {"costing": costing_from_json, "reasons": reasons_from_json}
 
 #: Prefix of the staging folders of copies into a sessions folder (never listed as sessions).
 STAGING_PREFIX = ".copy-"
@@ -66,6 +74,8 @@ class CopiedSession:
     votes: bool = False
     #: Versions the source had set aside as damaged (not copied).
     damaged_skipped: int = 0
+    #: The session's other documents copied (``costing``, ``reasons``).
+    documents: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line for the terminal.
@@ -82,6 +92,8 @@ class CopiedSession:
             line += "; " + " and ".join(extra)
         if self.damaged_skipped:
             line += f"; {self.damaged_skipped} damaged version(s) in the source not copied"
+        if self.documents:
+            line += "; " + ", ".join(self.documents)
         return line
 
 
@@ -160,6 +172,8 @@ class WholeSession:
     votes: Votes | None = None
     #: Versions the source had set aside as damaged (not read).
     damaged_skipped: int = 0
+    #: The session's other documents as JSON (``costing``, ``reasons``), those never set left out.
+    documents: Mapping[str, Any] = field(default_factory=dict)
 
     def copied(self) -> CopiedSession:
         """What was copied, for the terminal.
@@ -174,7 +188,13 @@ class WholeSession:
             counts[concept.team] = counts.get(concept.team, 0) + 1
         session = self.session
         return CopiedSession(
-            session.id, session.title, counts, self.rounds is not None, self.votes is not None, self.damaged_skipped
+            session.id,
+            session.title,
+            counts,
+            self.rounds is not None,
+            self.votes is not None,
+            self.damaged_skipped,
+            tuple(self.documents),
         )
 
 
@@ -206,6 +226,7 @@ def read_whole(source: Store, session: Session) -> WholeSession:
         rounds if rounds != RoundState() else None,
         votes if votes != (VotingRules(), ()) else None,
         len(source.damaged_versions(session.id)),
+        _documents(source, session.id),
     )
 
 
@@ -221,11 +242,23 @@ def write_whole(target: Store, whole: WholeSession) -> None:
     """
     import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
     if isinstance(target, FileStore):
-        _copy_into_folder(target, whole.session, list(whole.concepts), whole.rounds, whole.votes)
+        _copy_into_folder(target, whole.session, list(whole.concepts), whole.rounds, whole.votes, whole.documents)
     elif import_session is not None:
-        import_session(whole.session, whole.concepts, whole.rounds, whole.votes)
+        import_session(whole.session, whole.concepts, whole.rounds, whole.votes, whole.documents)
     else:
         raise TypeError(f"cannot copy sessions into {target!r}")
+
+
+def _documents(source: Store, session_id: str) -> dict[str, Any]:
+    """The session's costing and reasons as JSON documents, those never set left out."""
+    found: dict[str, Any] = {}
+    costing = source.load_costing(session_id)
+    if costing != SessionCosting():
+        found["costing"] = costing_to_json(costing)
+    reasons = source.load_reasons(session_id)
+    if reasons:
+        found["reasons"] = reasons_to_json(reasons)
+    return found
 
 
 def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
@@ -235,7 +268,12 @@ def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
 
 
 def _copy_into_folder(
-    target: FileStore, session: Session, concepts: list[Concept], rounds: RoundState | None, votes: Votes | None
+    target: FileStore,
+    session: Session,
+    concepts: list[Concept],
+    rounds: RoundState | None,
+    votes: Votes | None,
+    documents: Mapping[str, Any],
 ) -> None:
     """Build the session in a staging folder beside the sessions, read it back, rename it into place."""
     with os_errors_as_store_errors():
@@ -258,6 +296,10 @@ def _copy_into_folder(
             staging.update_rounds(session.id, lambda _: rounds)
         if votes is not None:
             staging.update_votes(session.id, lambda _: votes)
+        if "costing" in documents:
+            staging.update_costing(session.id, lambda _: costing_from_json(documents["costing"]))
+        if "reasons" in documents:
+            staging.update_reasons(session.id, lambda _: reasons_from_json(documents["reasons"]))
         _check_read_back(FileStore(staging_root), session, concepts)
         try:
             os.rename(staging_root / session.id, target.root / session.id)

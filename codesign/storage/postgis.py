@@ -17,9 +17,9 @@ promises for several app processes, or machines, on one database:
 Each version is kept twice: the GeoJSON document (``document jsonb``, exactly what the file
 store writes) and one row per feature with its PostGIS geometry (``concept_features.geom``,
 SRID 4326) for GIS staff; the view ``latest_concept_features`` holds each owner's newest
-version. Rounds and votes are ``jsonb`` columns of the session's row. The schema is created
-and upgraded by :mod:`codesign.storage.migrations` when the store connects; the SQL of the rows
-is :mod:`codesign.storage.postgis_rows`.
+version. Rounds, votes, costing and reasons are ``jsonb`` columns of the session's row. The
+schema is created and upgraded by :mod:`codesign.storage.migrations` when the store connects;
+the SQL of the rows is :mod:`codesign.storage.postgis_rows`.
 
 PostgreSQL cannot store the NUL character (U+0000) in text: such text is refused with the
 error of the field that holds it.
@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -365,6 +365,7 @@ class PostgisStore(StoreBase):
         concepts: Iterable[Concept],
         rounds: RoundState | None = None,
         votes: Votes | None = None,
+        documents: Mapping[str, Any] | None = None,
     ) -> int:
         """Add a whole session copied from another store, in one transaction: all of it or nothing.
 
@@ -381,6 +382,8 @@ class PostgisStore(StoreBase):
             The round state, or ``None`` when none was set.
         votes
             The votes, or ``None`` when none were set.
+        documents
+            The session's other JSON documents as the source keeps them (``costing``, ``reasons``).
 
         Returns
         -------
@@ -402,6 +405,10 @@ class PostgisStore(StoreBase):
                 write_document(conn, session.id, "rounds", state_to_json(rounds))
             if votes is not None:
                 write_document(conn, session.id, "votes", votes_to_json(*votes))
+            for name, document in (documents or {}).items():
+                if name not in ("costing", "reasons"):
+                    raise ValueError(f"no such session document: {name!r}")
+                write_document(conn, session.id, name, document)
         return count
 
 

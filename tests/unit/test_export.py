@@ -239,6 +239,11 @@ def test_the_csv_tables_hold_the_numbers_of_compare_and_consensus(workshop):
         "amenity_clusters",
         "residents_ask",
         "plan_agrees",
+        "cost_summary",
+        "cost_by_category",
+        "cost_vs_plan",
+        "vision_provenance",
+        "reasons",
     }
     categories = tables["comparison_categories"]
     for owner, result in analysis.comparisons.items():
