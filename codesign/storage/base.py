@@ -35,6 +35,7 @@ from typing_extensions import override
 from codesign.config import settings
 from codesign.domain.concept import Concept, VersionInfo
 from codesign.domain.rounds import RoundState, state_from_json, state_to_json
+from codesign.domain.rules import StoredPack
 from codesign.domain.session import Session, new_session
 from codesign.domain.votes import Votes, VotingRules, votes_from_json, votes_to_json
 from codesign.errors import StoreError
@@ -321,6 +322,34 @@ class Store(Protocol):
         """
         ...
 
+    def load_rules(self, session_id: str) -> StoredPack | None:
+        """The design-norm rule pack the facilitator uploaded to the session.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        StoredPack or None
+            None when none was uploaded (the site's own pack applies).
+        """
+        ...
+
+    def save_rules(self, session_id: str, pack: StoredPack | None) -> None:
+        """Keep an uploaded rule pack with the session (``None``: back to the site's pack).
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        pack
+            The pack's file name and text, checked by the caller
+            (:func:`codesign.services.norms.upload_pack`).
+        """
+        ...
+
 
 class StoreBase(Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.
@@ -384,6 +413,17 @@ class StoreBase(Store, ABC):
     @override
     def update_votes(self, session_id: str, change: Callable[[Votes], Votes]) -> Votes:
         return self._update_document(session_id, "votes", _through_json(change, _votes, _votes_document))
+
+    @override
+    def load_rules(self, session_id: str) -> StoredPack | None:
+        self.load_session(session_id)  # an unknown session is refused, not read as "no pack"
+        return StoredPack.from_json(self._read_document(session_id, "rules"))
+
+    @override
+    def save_rules(self, session_id: str, pack: StoredPack | None) -> None:
+        self.load_session(session_id)
+        document = pack.to_json() if pack is not None else None
+        self._update_document(session_id, "rules", lambda _: (None, document))
 
 
 def _through_json(

@@ -159,6 +159,9 @@ def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
         import_session(session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
     else:
         raise TypeError(f"cannot copy sessions into {target!r}")
+    rules = source.load_rules(session.id)
+    if rules is not None:  # an uploaded rule pack travels with its session
+        target.save_rules(session.id, rules)
     return CopiedSession(
         session.id,
         session.title,

@@ -193,3 +193,19 @@ def test_rounds_and_votes_start_empty_and_keep_each_change(store):
     assert store.load_votes(session.id) == votes  # a refused change changes nothing
     with pytest.raises(SessionNotFound):
         store.update_rounds("no-such-session", lambda s: s)
+
+
+def test_an_uploaded_rule_pack_is_kept_with_its_session_exactly(store):
+    from codesign.domain.rules import StoredPack
+
+    session = store.create_session(site="aksu-city-square", title="Нормы", teams=[("A", None)])
+    assert store.load_rules(session.id) is None  # none uploaded: the site's pack applies
+    pack = StoredPack("город.toml", '[pack]\nid = "city"\n# Қала ережелері: «40 м»\n')
+    store.save_rules(session.id, pack)
+    assert store.load_rules(session.id) == pack
+    store.save_rules(session.id, None)
+    assert store.load_rules(session.id) is None
+    with pytest.raises(SessionNotFound):
+        store.load_rules("no-such-session")
+    with pytest.raises(SessionNotFound):
+        store.save_rules("no-such-session", pack)
