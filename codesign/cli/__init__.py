@@ -10,13 +10,14 @@
     python -m codesign import site SITE_ID FILE [--name-ru ...] [--name-kk ...] [--name-en ...] [--where KEY=VALUE]
     python -m codesign compare SESSION --team TEAM [--against plan|vision|TEAM] [--distance 10] [--json]
     python -m codesign consensus SESSION [--threshold 0.5] [--with-plan] [--distance 12] [--json]
+    python -m codesign check SESSION --team TEAM|plan|vision [--rules FILE] [--json]
     python -m codesign report SESSION --lang ru|kk|en [--paper a4|a3] --out report.pdf
     python -m codesign export SESSION --format gpkg|dxf|geojson|csv --out PATH
     python -m codesign store copy --from DIR|URL --to URL|DIR [--session SESSION ...]
 
 One module a family of commands, each adding its commands to the parser and naming their
 handler: :mod:`~codesign.cli.sessions` (session, demo), :mod:`~codesign.cli.run`,
-:mod:`~codesign.cli.imports`, :mod:`~codesign.cli.analysis` (compare, consensus),
+:mod:`~codesign.cli.imports`, :mod:`~codesign.cli.analysis` (compare, consensus), :mod:`~codesign.cli.norms` (check),
 :mod:`~codesign.cli.files` (report, export), :mod:`~codesign.cli.stores` (store copy);
 :mod:`~codesign.cli.tables` prints numbers and tables. A handler takes the parsed arguments
 and the :class:`~codesign.storage.base.Store`; errors become one translated line and exit code 2.
@@ -34,7 +35,7 @@ import os  # noqa: F401 - tests replace os.execv through codesign.cli.os (the ru
 import sys
 from collections.abc import Sequence
 
-from codesign.cli import analysis, files, imports, run, sessions, stores
+from codesign.cli import analysis, files, imports, norms, run, sessions, stores
 from codesign.errors import CodesignError, SessionConflictError
 from codesign.i18n import translate
 from codesign.storage.base import open_store
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("ru", "kk", "en"), default="en", help="language of error messages and report sentences"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for family in (sessions, run, imports, analysis, files, stores):
+    for family in (sessions, run, imports, analysis, norms, files, stores):
         family.add_commands(sub)
     return parser
 
