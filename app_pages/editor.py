@@ -30,6 +30,7 @@ from app_pages.common import (
     t_text,
     view_map,
 )
+from app_pages.editor_norms import norm_badges, norm_outline
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.analysis.figures import concept_figures, zone_overlaps
@@ -86,6 +87,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     figures_col, feature_col = st.columns([1, 1], gap="medium")
     with figures_col, st.container(key="figures"):
         figures_table(editing, the_site)
+        norm_badges(editing.concept, session, the_site, team.id)
     if editing.concept.features:
         with feature_col:
             feature_panel(editing, mode)
@@ -223,7 +225,10 @@ def map_and_palette(
         streamlit_folium.st_folium(
             sketch_map(the_site, lang(), context=site_context(the_site.id), editable=not mode.locked),
             key=map_key,
-            feature_group_to_add=concept_layer(editing.concept, lang()),
+            feature_group_to_add=[
+                concept_layer(editing.concept, lang()),
+                norm_outline(editing.concept, session, the_site, team.id),
+            ],
             returned_objects=["all_drawings"],
             use_container_width=True,
             height=620,
