@@ -139,7 +139,7 @@ def _rows(report: NormReport) -> list[dict[str, Any]]:
             t("norms.required"): format_rule_value(r.required, r.unit, lang()),
             t("norms.measured"): format_rule_value(r.measured, r.unit, lang()),
             t("norms.status"): f"{STATUS_ICONS[r.status]} {status_text(r.status, lang())}",
-            t("norms.source_column"): md(source_text(r.rule.source, lang())),
+            t("norms.source_column"): md(source_text(r.rule.source, lang(), short=True)),
         }
 
     return [row(r) for r in report.results]
@@ -176,7 +176,7 @@ def checks_side_by_side(session: Session, the_site: Site, a: tuple[str, Concept]
                 t("norms.required"): format_rule_value(ra.required, ra.unit, lang()),
                 md(name_a): f"{STATUS_ICONS[ra.status]} {format_rule_value(ra.measured, ra.unit, lang())}",
                 md(name_b): f"{STATUS_ICONS[rb.status]} {format_rule_value(rb.measured, rb.unit, lang())}",
-                t("norms.source_column"): md(source_text(ra.rule.source, lang())),
+                t("norms.source_column"): md(source_text(ra.rule.source, lang(), short=True)),
             }
         )
     with st.container(key="compare_norms"):

@@ -260,6 +260,8 @@ def _share_or_area(rule: Rule, features: _Features, site: Site) -> RuleResult:
     ok = measured >= required - _EPS if rule.kind.startswith("min") else measured <= required + _EPS
     if ok:
         return RuleResult(rule, "pass", measured, required)
+    if rule.kind.startswith("min"):  # too little: an absence, nowhere on the map to point at
+        return RuleResult(rule, "fail", measured, required)
     return RuleResult(rule, "fail", measured, required, _collection(geoms), _ids(ids))
 
 

@@ -37,8 +37,10 @@ from codesign.analysis.consensus import (
     direction,
 )
 from codesign.analysis.figures import Figures, concept_figures
+from codesign.analysis.norms import NormReport, check_concept
 from codesign.domain.concept import Concept
 from codesign.domain.geometry import MetricFrame
+from codesign.domain.rules import RulePack
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session, Team
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
@@ -105,6 +107,10 @@ class SessionAnalysis:
     agreements: tuple[Place, ...]
     #: Dot votes: ((team id, feature id), dots), most first; empty when nobody voted.
     votes: tuple[tuple[tuple[str, str], int], ...] = ()
+    #: The design-norm rule pack the session checks with (None: no pack), and each saved concept's
+    #: checks: owner (team id, plan, vision) -> report (:mod:`codesign.analysis.norms`).
+    rules: RulePack | None = None
+    norms: Mapping[str, NormReport] = field(default_factory=dict)
 
     @property
     def frame(self) -> MetricFrame:
@@ -214,8 +220,9 @@ def analyse_session(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
+    rules: RulePack | None = None,
 ) -> SessionAnalysis:
-    """Figures, comparisons with the plan, consensus and places of a session's latest concepts.
+    """Figures, comparisons with the plan, consensus, places and norm checks of a session's latest concepts.
 
     Parameters
     ----------
@@ -235,6 +242,8 @@ def analyse_session(
         Share of the voices at which ground counts as agreed.
     cluster_distance_m : float
         Distance (m) within which amenities of one type form a cluster.
+    rules : RulePack or None
+        The design-norm rule pack to check every concept with (None: no checks).
 
     Returns
     -------
@@ -266,6 +275,9 @@ def analyse_session(
     plan_map = categorical_map(plan, frame) if plan is not None else {}
     asks = agreed_places(consensus, plan_map, lacking=True) if plan is not None else ()
     agreements = agreed_places(consensus, plan_map, lacking=False) if plan is not None else ()
+    owners = [(team.id, concept) for team, concept in saved]
+    owners += [(owner, c) for owner, c in ((PLAN_OWNER, plan), (VISION_OWNER, vision)) if c is not None]
+    norms = {owner: check_concept(c, rules, site) for owner, c in owners} if rules is not None else {}
     return SessionAnalysis(
         session,
         site,
@@ -279,6 +291,8 @@ def analyse_session(
         asks,
         agreements,
         tuple(tally(votes).items()),
+        rules,
+        norms,
     )
 
 

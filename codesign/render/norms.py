@@ -10,9 +10,14 @@ required values in the rule's unit (:func:`format_rule_value`), the status as a 
 
 from __future__ import annotations
 
-from codesign.analysis.norms import RuleResult, category_names
+import shapely
+
+from codesign.analysis.norms import NormReport, RuleResult, category_names
+from codesign.domain.concept import Concept
 from codesign.domain.rules import ILLUSTRATIVE, RulePack, rule_unit
+from codesign.domain.site import Site
 from codesign.i18n import translate
+from codesign.render.mpl_map import SiteMap, legend_width_mm
 from codesign.render.text import NO_VALUE, format_number, format_percent
 
 __all__ = [
@@ -21,6 +26,7 @@ __all__ = [
     "explain_result",
     "format_rule_value",
     "pack_caption",
+    "render_failures_map",
     "source_text",
     "status_badge",
     "status_text",
@@ -94,7 +100,7 @@ def status_badge(result: RuleResult, lang: str) -> str:
     return f"{STATUS_ICONS[result.status]} {result.rule.label(lang)}"
 
 
-def source_text(source: str, lang: str) -> str:
+def source_text(source: str, lang: str, *, short: bool = False) -> str:
     """A rule's source for people: the norm and clause, or the illustrative notice.
 
     Parameters
@@ -103,16 +109,20 @@ def source_text(source: str, lang: str) -> str:
         The rule's ``source``.
     lang
         ``ru``, ``kk`` or ``en``.
+    short
+        One word for an illustrative source (tables, where a notice says the rest).
 
     Returns
     -------
     str
         The text.
     """
-    return translate("norms.illustrative_source", lang) if source == ILLUSTRATIVE else source
+    if source != ILLUSTRATIVE:
+        return source
+    return translate("norms.illustrative_short" if short else "norms.illustrative_source", lang)
 
 
-def explain_result(result: RuleResult, lang: str) -> str:
+def explain_result(result: RuleResult, lang: str, *, with_source: bool = True) -> str:
     """The rule and its outcome in plain words (plain text: escape it for markdown or HTML).
 
     Parameters
@@ -121,6 +131,8 @@ def explain_result(result: RuleResult, lang: str) -> str:
         The rule's result.
     lang
         ``ru``, ``kk`` or ``en``.
+    with_source
+        Whether to end with the rule's source.
 
     Returns
     -------
@@ -146,7 +158,9 @@ def explain_result(result: RuleResult, lang: str) -> str:
             measured=format_rule_value(result.measured, result.unit, lang),
             required=format_rule_value(result.required, result.unit, lang),
         )
-    text = f"{asks} {outcome} {translate('norms.source', lang, source=source_text(rule.source, lang))}"
+    text = f"{asks} {outcome}"
+    if with_source:
+        text += " " + translate("norms.source", lang, source=source_text(rule.source, lang))
     return text.replace("..", ".")  # a unit's abbreviation point ("шт.") ends the sentence too
 
 
@@ -174,3 +188,49 @@ def pack_caption(pack: RulePack, lang: str) -> str:
     if pack.illustrative:
         caption += " " + (pack.note.get(lang) or translate("norms.pack_illustrative", lang))
     return caption
+
+
+def render_failures_map(
+    site: Site, concept: Concept, report: NormReport, lang: str, size_mm: tuple[float, float]
+) -> bytes:
+    """The concept with where each failing rule fails outlined in red and numbered (the rule's row number).
+
+    Parameters
+    ----------
+    site
+        The concept's site.
+    concept
+        The concept.
+    report
+        Its checks.
+    lang
+        The legend's language.
+    size_mm
+        Width and height on paper, mm.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
+    site_map = SiteMap(site, lang, size_mm, legend_mm=legend_width_mm(size_mm))
+    site_map.concept(concept)
+    for number, result in enumerate(report.results, start=1):
+        if result.status != "fail" or result.where.is_empty:
+            continue
+        parts = list(getattr(result.where, "geoms", [result.where]))
+        polygons = [p for p in parts if p.area > 0]
+        site_map.zones(polygons, [FAIL_COLOUR] * len(polygons), alpha=0.0, edge=FAIL_COLOUR, linewidth=1.6, zorder=6)
+        points = [p for p in parts if p.geom_type == "Point"]
+        site_map.zones(
+            [p.buffer(4.0) for p in points],
+            [FAIL_COLOUR] * len(points),
+            alpha=0.0,
+            edge=FAIL_COLOUR,
+            linewidth=1.6,
+            zorder=6,
+        )
+        anchor = shapely.point_on_surface(result.where) if polygons else parts[0].centroid
+        site_map.number(anchor.x, anchor.y, str(number), FAIL_COLOUR)
+    site_map.legend_patch("#ffffff", translate("norms.map.fails", lang), alpha=0.0, edge=FAIL_COLOUR)
+    return site_map.png()

@@ -25,6 +25,7 @@ from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.render.mpl_map import SiteMap, render_concept_map
 from codesign.render.text import format_kappa, format_percent, format_time
 from codesign.report.findings import comparison_pages, consensus_pages, places_page
+from codesign.report.norms import norms_pages
 from codesign.report.pdf import PAPER_SIZES_MM
 from codesign.report.writer import ProgressCallback, ReportWriter
 
@@ -80,6 +81,7 @@ def build_report(
         comparison_pages(w, VISION_OWNER, analysis.vision)
     places_page(w, "asks")
     places_page(w, "agreements")
+    norms_pages(w)
     methods_page(w)
     w.tell(0.98, w.t("report.progress.writing"))
     data = w.pdf.output()

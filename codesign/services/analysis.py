@@ -23,6 +23,7 @@ from codesign.analysis.session import SessionAnalysis, analyse_session, voice_ow
 from codesign.domain.concept import Concept
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.site import load_site
+from codesign.services.norms import session_pack
 from codesign.storage.base import Store
 
 __all__ = ["load_analysis", "voices"]
@@ -35,7 +36,7 @@ def load_analysis(
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
 ) -> SessionAnalysis:
-    """Load the session's latest concepts and votes, and analyse them.
+    """Load the session's latest concepts, votes and rule pack, and analyse them.
 
     Parameters
     ----------
@@ -77,6 +78,7 @@ def load_analysis(
         votes,
         threshold=threshold,
         cluster_distance_m=cluster_distance_m,
+        rules=session_pack(store, session),
     )
 
 
