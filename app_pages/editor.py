@@ -87,6 +87,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     figures_col, feature_col = st.columns([1, 1], gap="medium")
     with figures_col, st.container(key="figures"):
         figures_table(editing, the_site)
+    with figures_col:
         norm_badges(editing.concept, session, the_site, team.id)
     if editing.concept.features:
         with feature_col:

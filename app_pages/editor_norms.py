@@ -120,7 +120,6 @@ def norm_badges(concept: Concept, session: Session, the_site: Site, owner: str) 
                         key=f"norm_badge_{result.rule.id}",
                         on_click=_toggle,
                         args=(key, result.rule.id),
-                        help=md(status_text(result.status, lang())),
                     )
         focus = st.session_state.get(key)
         chosen = next((r for r in report.results if r.rule.id == focus), None)
