@@ -38,7 +38,7 @@ _BADGE_CSS = """<style>
 [class*="st-key-norm-fail-"] button {border: 2px solid #CC3311; background: #FBE3DC; color: #7A1E0A;}
 [class*="st-key-norm-pass-"] button {border: 2px solid #228833; background: #E3F2E5; color: #1A5226;}
 [class*="st-key-norm-na-"] button {border: 1px solid #BBBBBB; background: #F2F2F2; color: #555555;}
-[class*="st-key-norm-"] button {min-height: 2.6rem; padding: 0.2rem 0.6rem;}
+[class*="st-key-norm-"] button {min-height: 2.5rem; padding: 0.15rem 0.55rem; font-size: 0.9rem;}
 </style>"""
 
 
@@ -114,13 +114,12 @@ def norm_badges(concept: Concept, session: Session, the_site: Site, owner: str) 
         with st.container(horizontal=True, gap="small"):
             for result in report.results:
                 status = "na" if result.status == "n/a" else result.status
-                with st.container(key=f"norm-{status}-{result.rule.id}", width="content"):
-                    st.button(
-                        md(f"{STATUS_ICONS[result.status]} {result.rule.label(lang())}"),
-                        key=f"norm_badge_{result.rule.id}",
-                        on_click=_toggle,
-                        args=(key, result.rule.id),
-                    )
+                st.button(  # the key carries the status: the badge's colour (_BADGE_CSS) and a test's handle
+                    md(f"{STATUS_ICONS[result.status]} {result.rule.short_label(lang())}"),
+                    key=f"norm-{status}-{result.rule.id}",
+                    on_click=_toggle,
+                    args=(key, result.rule.id),
+                )
         focus = st.session_state.get(key)
         chosen = next((r for r in report.results if r.rule.id == focus), None)
         if chosen is not None:

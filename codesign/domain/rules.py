@@ -100,7 +100,7 @@ _PARAMS: dict[str, dict[str, str]] = {
     },
     "paths_connect": {"categories": "paths?", "snap_m": "positive?"},
 }
-_COMMON = {"id", "kind", "title", "source", "note"}
+_COMMON = {"id", "kind", "title", "short", "source", "note"}
 
 
 class RulePackError(CodesignError):
@@ -121,6 +121,8 @@ class Rule:
     line: int = 0
     #: Free text: where the number comes from, what to check before the city adopts it.
     note: str = ""
+    #: A short name for a badge (ru/kk/en); the title when the pack gives none.
+    short: dict[str, str] = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:
@@ -147,6 +149,21 @@ class Rule:
             The title.
         """
         return self.title[lang]
+
+    def short_label(self, lang: str) -> str:
+        """The badge's short name in one language (the title when the pack gives none).
+
+        Parameters
+        ----------
+        lang
+            ``ru``, ``kk`` or ``en``.
+
+        Returns
+        -------
+        str
+            The short name.
+        """
+        return self.short.get(lang) or self.title[lang]
 
     def required(self) -> float:
         """The rule's number in its unit (:func:`rule_unit`): share, m², m, items or entrances.
@@ -404,7 +421,11 @@ def _rule(raw: Any, index: int, lines: _Lines, file_name: str) -> Rule:
     note = raw.get("note", "")
     if not isinstance(note, str) or len(note) > 2 * _MAX_TEXT:
         raise fail("note", f"rule {rule_id!r}: note must be a text of at most {2 * _MAX_TEXT} characters")
-    return Rule(rule_id, kind, title, source.strip(), params, lines.rule(index), note)
+    try:
+        short = _texts(raw["short"], "short") if "short" in raw else {}
+    except ValueError as err:
+        raise fail("short", f"rule {rule_id!r}: {err}") from None
+    return Rule(rule_id, kind, title, source.strip(), params, lines.rule(index), note, short)
 
 
 def parse_pack(text: str, file_name: str = "rules.toml") -> RulePack:

@@ -33,7 +33,7 @@ def parking_by_playground(team: str, gap_m: float = 10.0) -> Concept:
 
 
 def badge(at, rule_id: str):
-    return next(b for b in at.button if b.key == f"norm_badge_{rule_id}")
+    return next(b for b in at.button if b.key and b.key.startswith("norm-") and b.key.endswith(f"-{rule_id}"))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -35,7 +35,7 @@ def test_parking_next_to_a_playground_turns_the_badge_red(server, tablet):
     red = page.locator(BADGE.format(status="fail"))
     expect(red).to_be_visible(timeout=15_000)
     expect(red).to_contain_text("❌")
-    expect(red.locator("button")).to_have_count(1, timeout=15_000)  # stale copies of a rerun gone
+    expect(red.locator("button")).to_have_count(1, timeout=15_000)
     colour = red.locator("button").evaluate("b => getComputedStyle(b).borderTopColor")
     assert colour == "rgb(204, 51, 17)"  # #CC3311
     saved = store.load_latest(session.id, team.id)
@@ -47,4 +47,7 @@ def test_parking_next_to_a_playground_turns_the_badge_red(server, tablet):
     outline = page.frame_locator(MAP_FRAME).locator(f'path[stroke="{FAIL_COLOUR}"]')
     expect(outline.first).to_be_attached(timeout=15_000)
     page.screenshot(path=str(store.root / "norms-badge.png"), full_page=True)
+    page.get_by_text("Қазақша", exact=True).tap()  # the badges in Kazakh
+    expect(page.locator(BADGE.format(status="fail"))).to_contain_text("Тұрақ — балалар 25 м", timeout=15_000)
+    page.screenshot(path=str(store.root / "norms-badge-kk.png"), full_page=True)
     assert tablet.outside_requests == []

@@ -81,6 +81,7 @@ def test_context_layers_only_where_distances_allow_them():
         (('kind = "min_distance"', 'kind = "nearby"'), 7, "is not one of"),
         (('source = "illustrative"\n', ""), 5, "needs a source"),
         ((', en = "Parking" }', " }"), 12, "title needs ru, kk and en"),
+        (("value_m = 25", 'value_m = 25\nshort = { ru = "П" }'), 11, "short needs ru, kk and en"),
         (("value_m = 25", "value_m = 25\nvalue = 3"), 11, "'value' is not a parameter of min_distance"),
         (('id = "parking-playground"', 'id = "Parking Playground"'), 6, "id must be a short lowercase slug"),
     ],
