@@ -47,6 +47,8 @@ def test_parking_next_to_a_playground_turns_the_badge_red(server, tablet):
     outline = page.frame_locator(MAP_FRAME).locator(f'path[stroke="{FAIL_COLOUR}"]')
     expect(outline.first).to_be_attached(timeout=15_000)
     page.screenshot(path=str(store.root / "norms-badge.png"), full_page=True)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.screenshot(path=str(store.root / "norms-outline.png"))
     page.get_by_text("Қазақша", exact=True).tap()  # the badges in Kazakh
     expect(page.locator(BADGE.format(status="fail"))).to_contain_text("Тұрақ — балалар 25 м", timeout=15_000)
     page.screenshot(path=str(store.root / "norms-badge-kk.png"), full_page=True)
