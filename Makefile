@@ -59,6 +59,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/sketch_bench.py
 	$(BIN)/python bench/vertex_bench.py
+	$(BIN)/python bench/norms_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
