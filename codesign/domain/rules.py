@@ -312,17 +312,48 @@ def rule_unit(kind: str) -> str:
 
 
 class _Lines:
-    """Where each ``[[rule]]`` and each key starts in the text, for messages that name the line."""
+    """Where each ``[[rule]]`` and each key starts in the text, for messages that name the line.
+
+    Parameters
+    ----------
+    text
+        The pack's TOML text.
+    """
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.rule_starts = [i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*rule\s*\]\]", line)]
 
     def rule(self, index: int) -> int:
+        """The line of the ``index``-th ``[[rule]]`` header.
+
+        Parameters
+        ----------
+        index
+            The rule's position in the pack, from 0.
+
+        Returns
+        -------
+        int
+            The line number (from 1), 0 when there is no such header.
+        """
         return self.rule_starts[index] if index < len(self.rule_starts) else 0
 
     def key(self, index: int, key: str) -> int:
-        """The line of ``key =`` inside rule ``index`` (the rule's header line if not found)."""
+        """The line of ``key =`` inside rule ``index``.
+
+        Parameters
+        ----------
+        index
+            The rule's position in the pack, from 0.
+        key
+            The parameter's name.
+
+        Returns
+        -------
+        int
+            The line number, or the rule's header line when the key is not found.
+        """
         start = self.rule(index)
         end = self.rule_starts[index + 1] if index + 1 < len(self.rule_starts) else len(self.lines) + 1
         pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
