@@ -22,7 +22,7 @@ agreed ground the room may put dots on, from :data:`MIN_VOTE_AREA_M2`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -59,6 +59,7 @@ __all__ = [
     "analyse_session",
     "owner_name",
     "voice_owners",
+    "with_norms",
 ]
 
 #: Agreed ground is listed as a place only from this area (m²) ...
@@ -220,9 +221,8 @@ def analyse_session(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
-    rules: RulePack | None = None,
 ) -> SessionAnalysis:
-    """Figures, comparisons with the plan, consensus, places and norm checks of a session's latest concepts.
+    """Figures, comparisons with the plan, consensus and places of a session's latest concepts.
 
     Parameters
     ----------
@@ -242,8 +242,6 @@ def analyse_session(
         Share of the voices at which ground counts as agreed.
     cluster_distance_m : float
         Distance (m) within which amenities of one type form a cluster.
-    rules : RulePack or None
-        The design-norm rule pack to check every concept with (None: no checks).
 
     Returns
     -------
@@ -275,9 +273,6 @@ def analyse_session(
     plan_map = categorical_map(plan, frame) if plan is not None else {}
     asks = agreed_places(consensus, plan_map, lacking=True) if plan is not None else ()
     agreements = agreed_places(consensus, plan_map, lacking=False) if plan is not None else ()
-    owners = [(team.id, concept) for team, concept in saved]
-    owners += [(owner, c) for owner, c in ((PLAN_OWNER, plan), (VISION_OWNER, vision)) if c is not None]
-    norms = {owner: check_concept(c, rules, site) for owner, c in owners} if rules is not None else {}
     return SessionAnalysis(
         session,
         site,
@@ -291,9 +286,28 @@ def analyse_session(
         asks,
         agreements,
         tuple(tally(votes).items()),
-        rules,
-        norms,
     )
+
+
+def with_norms(analysis: SessionAnalysis, rules: RulePack | None) -> SessionAnalysis:
+    """The analysis with every saved concept checked against a design-norm rule pack.
+
+    Parameters
+    ----------
+    analysis : SessionAnalysis
+        The session's analysis.
+    rules : RulePack or None
+        The pack (None: no checks, :attr:`SessionAnalysis.norms` empty).
+
+    Returns
+    -------
+    SessionAnalysis
+        A copy with :attr:`~SessionAnalysis.rules` and :attr:`~SessionAnalysis.norms` set.
+    """
+    if rules is None:
+        return replace(analysis, rules=None, norms={})
+    norms = {owner: check_concept(c, rules, analysis.site) for owner, c in analysis.concepts()}
+    return replace(analysis, rules=rules, norms=norms)
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:

@@ -19,7 +19,7 @@ command line call :func:`load_analysis` and hand the result on.
 from __future__ import annotations
 
 from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, DEFAULT_THRESHOLD
-from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners
+from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners, with_norms
 from codesign.domain.concept import Concept
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.site import load_site
@@ -69,7 +69,7 @@ def load_analysis(
     plan = store.load_latest(session.id, PLAN_OWNER)
     vision = store.load_latest(session.id, VISION_OWNER)
     _, votes = store.load_votes(session.id)
-    return analyse_session(
+    analysis = analyse_session(
         session,
         load_site(session.site),
         teams,
@@ -78,8 +78,8 @@ def load_analysis(
         votes,
         threshold=threshold,
         cluster_distance_m=cluster_distance_m,
-        rules=session_pack(store, session),
     )
+    return with_norms(analysis, session_pack(store, session))
 
 
 def voices(store: Store, session: Session, *, with_plan: bool = False) -> tuple[tuple[str, int], ...]:
