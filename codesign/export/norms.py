@@ -43,6 +43,7 @@ def failure_rows(analysis: SessionAnalysis) -> list[Row]:
                     {
                         "owner": owner,
                         "pack": analysis.rules.id,
+                        "pack_illustrative": analysis.rules.illustrative,
                         "rule_id": rule.id,
                         "kind": rule.kind,
                         **{f"title_{lang}": rule.title[lang] for lang in ("ru", "kk", "en")},

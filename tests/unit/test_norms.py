@@ -321,3 +321,23 @@ def test_report_json_follows_docs_check_format(paper, square):
         ],
     }
     assert report.count("fail") == 1
+
+
+def test_entrances_may_come_from_the_sites_context(paper):
+    context = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"layer": "entrance", "name": "gate"},
+                "geometry": mapping(paper.lonlat(p)),
+            }
+            for p in (Point(50, 0), Point(50, 100))
+        ],
+    }
+    site = Site("paper-gates", Path("."), {"name": TITLE}, paper.lonlat(box(0, 0, 100, 100)), context)
+    across = concept(paper, ("walkway", LineString([(50, 0), (50, 100)])))
+    assert check(site, across, "paths_connect").status == "pass"
+    sideways = concept(paper, ("walkway", LineString([(0, 50), (100, 50)])))
+    result = check(site, sideways, "paths_connect")
+    assert (result.status, result.measured, result.required) == ("fail", 0.0, 2.0)
