@@ -111,3 +111,31 @@ def test_the_facilitator_sees_the_pack_in_use_and_an_uploaded_one(workshop):
     at = run_page("facilitator.py", "ru", state={"facilitator": True, "current_session": session.id})
     captions = " ".join(c.value for c in at.caption).replace("\\", "")  # user text is escaped for markdown
     assert translate("norms.pack_uploaded", "ru", name="город.toml") in captions
+
+
+def test_a_hostile_rule_title_from_an_uploaded_pack_is_shown_as_text(workshop):
+    store, session = workshop
+    team = session.teams[0]
+    hostile = "<img src=x onerror=alert(1)>**b**[x](javascript:a())"
+    pack = f"""[pack]
+id = "hostile"
+title = {{ ru = "{hostile}", kk = "{hostile}", en = "{hostile}" }}
+
+[[rule]]
+id = "parking-playground"
+kind = "min_distance"
+from = ["parking"]
+to = ["playground"]
+value_m = 25
+source = "{hostile}"
+title = {{ ru = "{hostile}", kk = "{hostile}", en = "{hostile}" }}
+"""
+    store.save_rules(session.id, StoredPack("h.toml", pack))
+    store.save_concept(session.id, team.id, parking_by_playground(team.id), base_version=0)
+    at = run_page("sketch.py", "en", params={"s": session.id, "t": team.token})
+    assert not at.exception
+    label = badge(at, "parking-playground").label
+    assert "\\<img" in label
+    assert "\\*\\*b\\*\\*" in label  # markdown made inert
+    badge(at, "parking-playground").click().run()
+    assert "\\[x\\]\\(javascript" in at.error[0].value
