@@ -7,7 +7,10 @@ red, numbered by the table's rows. An illustrative pack says so at the head of t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from codesign.analysis.norms import NormReport
+from codesign.analysis.session import SessionAnalysis
 from codesign.domain.concept import Concept
 from codesign.render.norms import (
     explain_result,
@@ -17,12 +20,34 @@ from codesign.render.norms import (
     source_text,
     status_text,
 )
-from codesign.report.writer import ReportWriter
 
-__all__ = ["norms_pages"]
+if TYPE_CHECKING:
+    from codesign.report.writer import ReportWriter
+
+__all__ = ["failure_map_count", "norms_pages"]
 
 #: Size of a failures map on the page, mm (width, height).
 _MAP_MM = (150.0, 95.0)
+
+
+def failure_map_count(analysis: SessionAnalysis) -> int:
+    """How many failure maps the section draws (for the report's progress bar).
+
+    Parameters
+    ----------
+    analysis : SessionAnalysis
+        The session's analysis.
+
+    Returns
+    -------
+    int
+        The concepts that fail a rule somewhere on the map.
+    """
+    return sum(_has_map(report) for report in analysis.norms.values()) if analysis.rules is not None else 0
+
+
+def _has_map(report: NormReport) -> bool:
+    return any(r.status == "fail" and not r.where.is_empty for r in report.results)
 
 
 def norms_pages(w: ReportWriter) -> None:
@@ -78,7 +103,7 @@ def _concept_norms(w: ReportWriter, owner: str, concept: Concept, report: NormRe
     if not failing:
         return
     pdf.bullets([f"{report.results.index(r) + 1}. {explain_result(r, lang, with_source=False)}" for r in failing])
-    if any(not r.where.is_empty for r in failing):
+    if _has_map(report):
         if pdf.bottom - pdf.doc.y < _MAP_MM[1] + 4:
             pdf.page()
         top = pdf.doc.y
