@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sketch_bench.py
 	$(BIN)/python bench/vertex_bench.py
 	$(BIN)/python bench/paper_bench.py
+	$(BIN)/python bench/norms_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

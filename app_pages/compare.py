@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
 from app_pages.compare_cost import cost_comparison, reasons_panel
+from app_pages.editor_norms import checks_side_by_side
 from codesign.analysis.compare import agreement_map, category_label, compare_concepts, describe
 from codesign.analysis.session import owner_name
 from codesign.domain.paper import from_paper, paper_note
@@ -46,6 +47,8 @@ with st.container(key="compare_figures"):
     st.markdown(f"#### {t('compare.main_differences')}")
     for notice in result.sentences():
         st.markdown(f"- {md(describe(notice, lang()))}")
+
+checks_side_by_side(session, the_site, (name_a, a), (name_b, b))
 
 map_a, map_b = st.columns(2)
 for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, name_b)):

@@ -31,6 +31,7 @@ from app_pages.common import (
     view_map,
 )
 from app_pages.editor_cost import cost_panel, feature_provenance
+from app_pages.editor_norms import norm_badges, norm_outline
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.analysis.figures import concept_figures, zone_overlaps
@@ -90,6 +91,8 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     with figures_col, st.container(key="figures"):
         figures_table(editing, the_site)
         cost_panel(editing.concept, session, the_site)
+    with figures_col:
+        norm_badges(editing.concept, session, the_site, team.id)
     if editing.concept.features:
         with feature_col:
             feature_panel(editing, mode)
@@ -231,7 +234,10 @@ def map_and_palette(
             sketch_map(the_site, lang(), context=site_context(the_site.id), editable=not mode.locked),
             key=map_key,
             # the editable map's words are a layer: switching language keeps the view and a half-drawn shape
-            feature_group_to_add=[concept_layer(editing.concept, lang())]
+            feature_group_to_add=[
+                concept_layer(editing.concept, lang()),
+                norm_outline(editing.concept, session, the_site, team.id),
+            ]
             + ([] if mode.locked else [language_layer(the_site, lang())]),
             returned_objects=["all_drawings"],
             use_container_width=True,

@@ -8,6 +8,7 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
+from app_pages.editor_norms import pack_upload
 from app_pages.facilitator_costing import costing_panel
 from app_pages.paper_sheets import print_sheets
 from app_pages.room import largest_zones
@@ -131,4 +132,5 @@ def live_concepts() -> None:
     st.table(rows)
 
 
+pack_upload(session)
 live_concepts()

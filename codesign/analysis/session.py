@@ -22,7 +22,7 @@ agreed ground the room may put dots on, from :data:`MIN_VOTE_AREA_M2`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -38,10 +38,12 @@ from codesign.analysis.consensus import (
 )
 from codesign.analysis.cost import CostEstimate, figures_cost
 from codesign.analysis.figures import Figures, concept_figures
+from codesign.analysis.norms import NormReport, check_concept
 from codesign.domain.concept import Concept
 from codesign.domain.geometry import MetricFrame
 from codesign.domain.prices import SessionCosting
 from codesign.domain.reasons import Reasons
+from codesign.domain.rules import RulePack
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session, Team
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
@@ -60,6 +62,7 @@ __all__ = [
     "analyse_session",
     "owner_name",
     "voice_owners",
+    "with_norms",
 ]
 
 #: Agreed ground is listed as a place only from this area (m²) ...
@@ -108,6 +111,10 @@ class SessionAnalysis:
     agreements: tuple[Place, ...]
     #: Dot votes: ((team id, feature id), dots), most first; empty when nobody voted.
     votes: tuple[tuple[tuple[str, str], int], ...] = ()
+    #: The design-norm rule pack the session checks with (None: no pack), and each saved concept's
+    #: checks: owner (team id, plan, vision) -> report (:mod:`codesign.analysis.norms`).
+    rules: RulePack | None = None
+    norms: Mapping[str, NormReport] = field(default_factory=dict)
     #: The price list and budget the costs are worked out with.
     costing: SessionCosting = field(default_factory=SessionCosting)
     #: The room's reasons for the differences between the concepts and the plan.
@@ -295,6 +302,27 @@ def analyse_session(
         costing=costing if costing is not None else SessionCosting(),
         reasons=tuple(reasons),
     )
+
+
+def with_norms(analysis: SessionAnalysis, rules: RulePack | None) -> SessionAnalysis:
+    """The analysis with every saved concept checked against a design-norm rule pack.
+
+    Parameters
+    ----------
+    analysis : SessionAnalysis
+        The session's analysis.
+    rules : RulePack or None
+        The pack (None: no checks, :attr:`SessionAnalysis.norms` empty).
+
+    Returns
+    -------
+    SessionAnalysis
+        A copy with :attr:`~SessionAnalysis.rules` and :attr:`~SessionAnalysis.norms` set.
+    """
+    if rules is None:
+        return replace(analysis, rules=None, norms={})
+    norms = {owner: check_concept(c, rules, analysis.site) for owner, c in analysis.concepts()}
+    return replace(analysis, rules=rules, norms=norms)
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:

@@ -11,6 +11,7 @@
     python -m codesign compare SESSION --team TEAM [--against plan|vision|TEAM] [--distance 10] [--json]
     python -m codesign consensus SESSION [--threshold 0.5] [--with-plan] [--distance 12] [--json]
     python -m codesign cost SESSION --team TEAM|plan|vision [--prices FILE] [--json]
+    python -m codesign check SESSION --team TEAM|plan|vision [--rules FILE] [--json]
     python -m codesign report SESSION --lang ru|kk|en [--paper a4|a3] --out report.pdf
     python -m codesign export SESSION --format gpkg|dxf|geojson|csv --out PATH
     python -m codesign paper sheet SESSION [--team TEAM ...] [--paper a4|a3] [--lang ru|kk|en] --out sheet.pdf
@@ -21,8 +22,9 @@
 
 One module a family of commands, each adding its commands to the parser and naming their
 handler: :mod:`~codesign.cli.sessions` (session, demo), :mod:`~codesign.cli.run`,
-:mod:`~codesign.cli.imports`, :mod:`~codesign.cli.analysis` (compare, consensus), :mod:`~codesign.cli.cost`,
-:mod:`~codesign.cli.files` (report, export), :mod:`~codesign.cli.paper` (paper sheets),
+:mod:`~codesign.cli.imports`, :mod:`~codesign.cli.analysis` (compare, consensus),
+:mod:`~codesign.cli.cost`, :mod:`~codesign.cli.norms` (check), :mod:`~codesign.cli.files` (report, export),
+:mod:`~codesign.cli.paper` (paper sheets),
 :mod:`~codesign.cli.stores` (store copy), :mod:`~codesign.cli.backup` (backup, restore);
 :mod:`~codesign.cli.tables` prints numbers and tables. A handler takes the parsed arguments
 and the :class:`~codesign.storage.base.Store`; errors become one translated line and exit code 2.
@@ -40,7 +42,7 @@ import os  # tests replace os.execv through codesign.cli.os (the run command cal
 import sys
 from collections.abc import Sequence
 
-from codesign.cli import analysis, backup, cost, files, imports, paper, run, sessions, stores
+from codesign.cli import analysis, backup, cost, files, imports, norms, paper, run, sessions, stores
 from codesign.errors import CodesignError, SessionConflictError
 from codesign.i18n import translate
 from codesign.storage.base import open_store
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("ru", "kk", "en"), default="en", help="language of error messages and report sentences"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for family in (sessions, run, imports, analysis, cost, files, paper, stores, backup):
+    for family in (sessions, run, imports, analysis, norms, cost, files, paper, stores, backup):
         family.add_commands(sub)
     return parser
 

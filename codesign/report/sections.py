@@ -27,6 +27,7 @@ from codesign.render.mpl_map import SiteMap, render_concept_map
 from codesign.render.text import format_kappa, format_percent, format_time
 from codesign.report.decisions import cost_section, provenance_appendix, reasons_section
 from codesign.report.findings import comparison_pages, consensus_pages, places_page
+from codesign.report.norms import norms_pages
 from codesign.report.pdf import PAPER_SIZES_MM
 from codesign.report.writer import ProgressCallback, ReportWriter
 
@@ -83,6 +84,7 @@ def build_report(
     places_page(w, "asks")
     reasons_section(w)
     places_page(w, "agreements")
+    norms_pages(w)
     cost_section(w)
     methods_page(w)
     provenance_appendix(w)

@@ -19,10 +19,11 @@ command line call :func:`load_analysis` and hand the result on.
 from __future__ import annotations
 
 from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, DEFAULT_THRESHOLD
-from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners
+from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners, with_norms
 from codesign.domain.concept import Concept
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.site import load_site
+from codesign.services.norms import session_pack
 from codesign.storage.base import Store
 
 __all__ = ["load_analysis", "voices"]
@@ -35,7 +36,7 @@ def load_analysis(
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
 ) -> SessionAnalysis:
-    """Load the session's latest concepts, votes, costing and reasons, and analyse them.
+    """Load the session's latest concepts, votes, rule pack, costing and reasons, and analyse them.
 
     Parameters
     ----------
@@ -68,7 +69,7 @@ def load_analysis(
     plan = store.load_latest(session.id, PLAN_OWNER)
     vision = store.load_latest(session.id, VISION_OWNER)
     _, votes = store.load_votes(session.id)
-    return analyse_session(
+    analysis = analyse_session(
         session,
         load_site(session.site),
         teams,
@@ -80,6 +81,7 @@ def load_analysis(
         costing=store.load_costing(session.id),
         reasons=store.load_reasons(session.id),
     )
+    return with_norms(analysis, session_pack(store, session))
 
 
 def voices(store: Store, session: Session, *, with_plan: bool = False) -> tuple[tuple[str, int], ...]:

@@ -5,8 +5,8 @@
 
 The backup is a zip file: ``manifest.json`` (the format, when, from where, and per session its
 versions per owner, rounds and votes), and per session ``sessions/<id>/session.json`` (links and
-all), ``rounds.json``, ``votes.json``, ``costing.json`` and ``reasons.json`` when set, and every stored version as
-``sessions/<id>/concepts/<owner>/v000007.geojson`` (the concept format, with its save time).
+all), ``rounds.json``, ``votes.json``, ``costing.json``, ``reasons.json`` and ``rules.json``
+when set, and every stored version as ``sessions/<id>/concepts/<owner>/v000007.geojson`` (the concept format, with its save time).
 It is written to a temporary file beside ``--out`` and renamed into place when complete, so a
 backup interrupted half way never replaces the last good one.
 
@@ -128,7 +128,7 @@ def _write_session(archive: zipfile.ZipFile, whole: WholeSession) -> None:
         archive.writestr(f"{folder}/rounds.json", _json_bytes(state_to_json(whole.rounds)))
     if whole.votes is not None:
         archive.writestr(f"{folder}/votes.json", _json_bytes(votes_to_json(*whole.votes)))
-    for document, value in whole.documents.items():  # costing, reasons
+    for document, value in whole.documents.items():  # costing, reasons, rules
         archive.writestr(f"{folder}/{document}.json", _json_bytes(value))
     for concept in whole.concepts:
         name = f"{folder}/concepts/{concept.team}/v{concept.version:06d}.geojson"

@@ -37,6 +37,7 @@ from codesign.domain.concept import Concept, VersionInfo
 from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
 from codesign.domain.reasons import Reasons, reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState, state_from_json, state_to_json
+from codesign.domain.rules import StoredPack
 from codesign.domain.session import Session, new_session
 from codesign.domain.votes import Votes, VotingRules, votes_from_json, votes_to_json
 from codesign.errors import StoreError
@@ -406,6 +407,34 @@ class Store(Protocol):
         """
         ...
 
+    def load_rules(self, session_id: str) -> StoredPack | None:
+        """The design-norm rule pack the facilitator uploaded to the session.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        StoredPack or None
+            None when none was uploaded (the site's own pack applies).
+        """
+        ...
+
+    def save_rules(self, session_id: str, pack: StoredPack | None) -> None:
+        """Keep an uploaded rule pack with the session (``None``: back to the site's pack).
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        pack
+            The pack's file name and text, checked by the caller
+            (:func:`codesign.services.norms.upload_pack`).
+        """
+        ...
+
 
 class StoreBase(Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.
@@ -485,6 +514,17 @@ class StoreBase(Store, ABC):
     @override
     def update_reasons(self, session_id: str, change: Callable[[Reasons], Reasons]) -> Reasons:
         return self._update_document(session_id, "reasons", _through_json(change, reasons_from_json, reasons_to_json))
+
+    @override
+    def load_rules(self, session_id: str) -> StoredPack | None:
+        self.load_session(session_id)  # an unknown session is refused, not read as "no pack"
+        return StoredPack.from_json(self._read_document(session_id, "rules"))
+
+    @override
+    def save_rules(self, session_id: str, pack: StoredPack | None) -> None:
+        self.load_session(session_id)
+        document = pack.to_json() if pack is not None else None
+        self._update_document(session_id, "rules", lambda _: (None, document))
 
 
 def _through_json(

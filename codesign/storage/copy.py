@@ -4,7 +4,7 @@ SRC and DST are each a sessions folder or a PostgreSQL URL (``postgresql://...``
 workshop moves from the files to a shared database and back. Each session is copied whole:
 its metadata and links (tokens unchanged, so printed QR codes keep working), every stored
 version of every concept with its version number and save time, the rounds, the votes, the
-costing (price list and budget) and the room's reasons.
+costing (price list and budget), the room's reasons and an uploaded rule pack.
 
 A session is copied all or nothing: into a database in one transaction, into a folder through
 a staging folder that is renamed into place once complete and read back. A session that is
@@ -37,6 +37,7 @@ from codesign.domain.concept import Concept
 from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
 from codesign.domain.reasons import reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState
+from codesign.domain.rules import StoredPack
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.votes import Votes, VotingRules
 from codesign.errors import CodesignError, StoreError
@@ -56,7 +57,11 @@ __all__ = [
 ]
 
 #: A session's other documents as JSON, each with the reader that checks it (a restore reads them so).
-DOCUMENT_READERS: dict[str, Callable[[Any], object]] = {"costing": costing_from_json, "reasons": reasons_from_json}
+DOCUMENT_READERS: dict[str, Callable[[Any], object]] = {
+    "costing": costing_from_json,
+    "reasons": reasons_from_json,
+    "rules": StoredPack.from_json,
+}
 
 #: Prefix of the staging folders of copies into a sessions folder (never listed as sessions).
 STAGING_PREFIX = ".copy-"
@@ -74,7 +79,7 @@ class CopiedSession:
     votes: bool = False
     #: Versions the source had set aside as damaged (not copied).
     damaged_skipped: int = 0
-    #: The session's other documents copied (``costing``, ``reasons``).
+    #: The session's other documents copied (``costing``, ``reasons``, ``rules``).
     documents: tuple[str, ...] = ()
 
     def summary(self) -> str:
@@ -172,7 +177,7 @@ class WholeSession:
     votes: Votes | None = None
     #: Versions the source had set aside as damaged (not read).
     damaged_skipped: int = 0
-    #: The session's other documents as JSON (``costing``, ``reasons``), those never set left out.
+    #: The session's other documents as JSON (``costing``, ``reasons``, ``rules``), those never set left out.
     documents: Mapping[str, Any] = field(default_factory=dict)
 
     def copied(self) -> CopiedSession:
@@ -250,7 +255,7 @@ def write_whole(target: Store, whole: WholeSession) -> None:
 
 
 def _documents(source: Store, session_id: str) -> dict[str, Any]:
-    """The session's costing and reasons as JSON documents, those never set left out."""
+    """The session's costing, reasons and uploaded rule pack as JSON documents, those never set left out."""
     found: dict[str, Any] = {}
     costing = source.load_costing(session_id)
     if costing != SessionCosting():
@@ -258,6 +263,9 @@ def _documents(source: Store, session_id: str) -> dict[str, Any]:
     reasons = source.load_reasons(session_id)
     if reasons:
         found["reasons"] = reasons_to_json(reasons)
+    pack = source.load_rules(session_id)
+    if pack is not None:
+        found["rules"] = pack.to_json()
     return found
 
 
@@ -300,6 +308,8 @@ def _copy_into_folder(
             staging.update_costing(session.id, lambda _: costing_from_json(documents["costing"]))
         if "reasons" in documents:
             staging.update_reasons(session.id, lambda _: reasons_from_json(documents["reasons"]))
+        if "rules" in documents:
+            staging.save_rules(session.id, StoredPack.from_json(documents["rules"]))
         _check_read_back(FileStore(staging_root), session, concepts)
         try:
             os.rename(staging_root / session.id, target.root / session.id)

@@ -383,7 +383,7 @@ class PostgisStore(StoreBase):
         votes
             The votes, or ``None`` when none were set.
         documents
-            The session's other JSON documents as the source keeps them (``costing``, ``reasons``).
+            The session's other JSON documents as the source keeps them (``costing``, ``reasons``, ``rules``).
 
         Returns
         -------
@@ -406,7 +406,7 @@ class PostgisStore(StoreBase):
             if votes is not None:
                 write_document(conn, session.id, "votes", votes_to_json(*votes))
             for name, document in (documents or {}).items():
-                if name not in ("costing", "reasons"):
+                if name not in ("costing", "reasons", "rules"):
                     raise ValueError(f"no such session document: {name!r}")
                 write_document(conn, session.id, name, document)
         return count

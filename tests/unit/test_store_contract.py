@@ -231,3 +231,19 @@ def test_costing_and_reasons_start_empty_keep_each_change_and_read_back_in_anoth
     assert [r.owner for r in store.load_reasons(session.id)] == [r.owner for r in cleared] == ["vision"]
     with pytest.raises(SessionNotFound):
         store.update_costing("no-such-session", lambda c: c)
+
+
+def test_an_uploaded_rule_pack_is_kept_with_its_session_exactly(store):
+    from codesign.domain.rules import StoredPack
+
+    session = store.create_session(site="aksu-city-square", title="Нормы", teams=[("A", None)])
+    assert store.load_rules(session.id) is None  # none uploaded: the site's pack applies
+    pack = StoredPack("город.toml", '[pack]\nid = "city"\n# Қала ережелері: «40 м»\n')
+    store.save_rules(session.id, pack)
+    assert store.load_rules(session.id) == pack
+    store.save_rules(session.id, None)
+    assert store.load_rules(session.id) is None
+    with pytest.raises(SessionNotFound):
+        store.load_rules("no-such-session")
+    with pytest.raises(SessionNotFound):
+        store.save_rules("no-such-session", pack)
