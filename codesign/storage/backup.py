@@ -6,7 +6,8 @@
 The backup is a zip file: ``manifest.json`` (the format, when, from where, and per session its
 versions per owner, rounds and votes), and per session ``sessions/<id>/session.json`` (links and
 all), ``rounds.json``, ``votes.json``, ``costing.json``, ``reasons.json`` and ``rules.json``
-when set, and every stored version as ``sessions/<id>/concepts/<owner>/v000007.geojson`` (the concept format, with its save time).
+when set, and every stored version as ``sessions/<id>/concepts/<owner>/v000007.geojson`` (the concept
+format, with its save time).
 It is written to a temporary file beside ``--out`` and renamed into place when complete, so a
 backup interrupted half way never replaces the last good one.
 
