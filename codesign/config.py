@@ -39,6 +39,7 @@ from pathlib import Path
 
 __all__ = [
     "APP_DIR",
+    "DATA_DIR",
     "BASE_URL_VARIABLE",
     "DATABASE_URL_VARIABLE",
     "DEFAULT_BASE_URL",
@@ -68,8 +69,10 @@ _PACKAGE = Path(__file__).resolve().parent
 INSTALLED = (_PACKAGE / "webapp" / "workshop_app.py").is_file()
 #: The folder of ``workshop_app.py``, ``app_pages/``, ``static/`` and ``.streamlit/config.toml``.
 APP_DIR = _PACKAGE / "webapp" if INSTALLED else _PACKAGE.parent
-#: The bundled sites: inside the installed package, or ``data/parks`` of the clone.
-DEFAULT_PARKS_DIR = _PACKAGE / "data" / "parks" if INSTALLED else _PACKAGE.parent / "data" / "parks"
+#: The bundled data (sites, rule packs, price lists): inside the installed package, or ``data/`` of the clone.
+DATA_DIR = _PACKAGE / "data" if INSTALLED else _PACKAGE.parent / "data"
+#: The bundled sites.
+DEFAULT_PARKS_DIR = DATA_DIR / "parks"
 
 
 def user_data_dir(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> Path:

@@ -35,9 +35,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from codesign.config import DATA_DIR
 from codesign.domain.taxonomy import KINDS, Kind, categories, category
 from codesign.errors import CodesignError
 
@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 #: Where the bundled price lists live (``data/prices`` of the checkout).
-PRICES_DIR = Path(__file__).resolve().parents[2] / "data" / "prices"
+PRICES_DIR = DATA_DIR / "prices"
 #: The price list a session uses until the facilitator chooses another.
 DEFAULT_PRICE_LIST = "aksu-2026-illustrative"
 #: The unit a category of each kind is priced in: square metres, metres, items.

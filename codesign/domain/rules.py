@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from codesign.config import DEFAULT_PARKS_DIR
+from codesign.config import DATA_DIR
 from codesign.domain.taxonomy import Kind, categories
 from codesign.errors import CodesignError
 
@@ -49,7 +49,7 @@ __all__ = [
     "rule_unit",
 ]
 
-RULES_DIR = DEFAULT_PARKS_DIR.parent / "rules"
+RULES_DIR = DATA_DIR / "rules"
 #: The ``source`` of a rule whose number is a placeholder for the city to set.
 ILLUSTRATIVE = "illustrative"
 #: Context layers of a site that distance rules may name beside the taxonomy's categories.
