@@ -124,7 +124,8 @@ def k_of_n_picker(result: Consensus, present: list[Category]) -> list[Styled]:
     k_category = pick_col.selectbox(
         t("consensus.k_category"), list(present_names), format_func=present_names.__getitem__, key="k_category"
     )
-    k = k_col.slider(t("consensus.k"), 1, result.n, min(2, result.n), key="k_of_n")
+    # one voice: nothing to slide (a slider from 1 to 1 is refused by Streamlit)
+    k = k_col.slider(t("consensus.k"), 1, result.n, min(2, result.n), key="k_of_n") if result.n > 1 else 1
     ground, area = result.at_least(k_category, k)
     st.markdown(t("consensus.k_result", k=k, n=result.n, category=category(k_category).label(lang()), area=num(area)))
     if ground.is_empty:

@@ -348,3 +348,22 @@ def test_the_facilitator_is_told_about_damaged_versions(workshop):
     at = run_page("facilitator.py", "en", state={"facilitator": True, "current_session": session.id})
     assert not at.exception
     assert at.warning[0].value == translate("facilitator.damaged", "en", count=1)
+
+
+def test_consensus_page_with_a_single_concept_saved(tmp_path, monkeypatch):
+    """One voice: the k-of-N picker has nothing to slide, and the page must not fail."""
+    from codesign.services.demo import ensure_demo_session
+    from codesign.storage.files import FileStore
+
+    monkeypatch.setenv("CODESIGN_SESSIONS_DIR", str(tmp_path))
+    store = FileStore(tmp_path)
+    demo = ensure_demo_session(store)
+    concept = store.load_latest(demo.id, demo.teams[0].id)
+    session = store.create_session(site=demo.site, title="Один голос", teams=[("A", None), ("B", None)])
+    store.save_concept(session.id, session.teams[0].id, concept, base_version=None)
+    at = run_page(
+        "consensus.py", "en", state={"facilitator": True, "current_session": session.id, "consensus_live": False}
+    )
+    assert not at.exception
+    assert not [s for s in at.slider if s.key == "k_of_n"]
+    assert any("At least 1 of 1 teams give" in m.value for m in at.markdown)
