@@ -76,7 +76,7 @@ def cost_comparison(
         if unpriced:
             st.caption(t("cost.unpriced", names=", ".join(category_label(c, lang()) for c in unpriced)))
         if prices.illustrative:
-            st.caption("ℹ️ " + t("cost.illustrative"))
+            st.caption(":material/info: " + t("cost.illustrative"))
 
 
 def _record(session_id: str, reason: Reason) -> None:

@@ -42,7 +42,7 @@ def cost_panel(concept: Concept, session: Session, the_site: Site) -> None:
         if unpriced:
             st.caption(t("cost.unpriced", names=", ".join(category_label(c, lang()) for c in unpriced)))
         if costing.prices.illustrative:
-            st.caption("ℹ️ " + t("cost.illustrative"))
+            st.caption(":material/info: " + t("cost.illustrative"))
 
 
 def feature_provenance(concept: Concept, session: Session) -> None:

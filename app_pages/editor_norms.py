@@ -25,6 +25,7 @@ from codesign.render.folium_maps import Styled, styled_layer
 from codesign.render.norms import (
     FAIL_COLOUR,
     STATUS_ICONS,
+    STATUS_MARKS,
     explain_result,
     format_rule_value,
     pack_caption,
@@ -136,7 +137,7 @@ def _rows(report: NormReport) -> list[dict[str, Any]]:
             t("norms.rule"): md(r.rule.label(lang())),
             t("norms.required"): format_rule_value(r.required, r.unit, lang()),
             t("norms.measured"): format_rule_value(r.measured, r.unit, lang()),
-            t("norms.status"): f"{STATUS_ICONS[r.status]} {status_text(r.status, lang())}",
+            t("norms.status"): f"{STATUS_MARKS[r.status]} {status_text(r.status, lang())}",
             t("norms.source_column"): md(source_text(r.rule.source, lang(), short=True)),
         }
 
@@ -172,8 +173,8 @@ def checks_side_by_side(session: Session, the_site: Site, a: tuple[str, Concept]
             {
                 t("norms.rule"): md(ra.rule.label(lang())),
                 t("norms.required"): format_rule_value(ra.required, ra.unit, lang()),
-                md(name_a): f"{STATUS_ICONS[ra.status]} {format_rule_value(ra.measured, ra.unit, lang())}",
-                md(name_b): f"{STATUS_ICONS[rb.status]} {format_rule_value(rb.measured, rb.unit, lang())}",
+                md(name_a): f"{STATUS_MARKS[ra.status]} {format_rule_value(ra.measured, ra.unit, lang())}",
+                md(name_b): f"{STATUS_MARKS[rb.status]} {format_rule_value(rb.measured, rb.unit, lang())}",
                 t("norms.source_column"): md(source_text(ra.rule.source, lang(), short=True)),
             }
         )

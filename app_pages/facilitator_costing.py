@@ -64,7 +64,7 @@ def costing_panel(session: Session) -> None:
             st.success(t("costing.saved"))
         st.caption(t("costing.current", title=prices.display_title(lang()), currency=prices.currency))
         if prices.illustrative:
-            st.caption("ℹ️ " + t("cost.illustrative"))
+            st.caption(":material/info: " + t("cost.illustrative"))
         _choose_list(session, costing)
         _budget(session, costing)
         _edit_prices(session, costing)

@@ -23,6 +23,7 @@ from codesign.render.text import NO_VALUE, format_number, format_percent
 __all__ = [
     "FAIL_COLOUR",
     "STATUS_ICONS",
+    "STATUS_MARKS",
     "explain_result",
     "format_rule_value",
     "pack_caption",
@@ -34,8 +35,11 @@ __all__ = [
 
 #: The red of a failing rule's outline on the maps (Paul Tol's "vibrant" red).
 FAIL_COLOUR = "#CC3311"
-#: The status icons of badges and tables (told apart by shape as well as colour).
-STATUS_ICONS = {"pass": "✅", "fail": "❌", "n/a": "➖"}
+#: The status icons of the tablet's badges and alerts (Streamlit's bundled Material Symbols, never an
+#: emoji font; told apart by shape as well as colour).
+STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "n/a": ":material/remove:"}
+#: The same as plain text marks every font here has (tables, the report): check, cross, dash.
+STATUS_MARKS = {"pass": "✓", "fail": "✗", "n/a": "–"}
 _UNIT_KEYS = {"m2": "unit.m2", "m": "unit.m", "items": "unit.pcs", "entrances": "norms.unit.entrances"}
 
 
@@ -95,9 +99,9 @@ def status_badge(result: RuleResult, lang: str) -> str:
     Returns
     -------
     str
-        ``✅ Parking at least 25 m from playgrounds``.
+        ``✓ Parking at least 25 m from playgrounds``.
     """
-    return f"{STATUS_ICONS[result.status]} {result.rule.label(lang)}"
+    return f"{STATUS_MARKS[result.status]} {result.rule.label(lang)}"
 
 
 def source_text(source: str, lang: str, *, short: bool = False) -> str:
