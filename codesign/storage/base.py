@@ -53,8 +53,10 @@ _Value = TypeVar("_Value")
 
 @runtime_checkable
 class Store(SessionDocuments, Protocol):
-    """What the app asks of a store: sessions and versioned concepts; the session's documents (rounds,
-    votes, costing, reasons, rule pack) as :class:`~codesign.storage.documents.SessionDocuments`.
+    """What the app asks of a store: sessions, versioned concepts and the session's documents.
+
+    The documents (rounds, votes, costing, reasons, rule pack) are the protocol part
+    :class:`~codesign.storage.documents.SessionDocuments`.
 
     Identifiers are checked with :func:`codesign.domain.ids.check_identifier`
     (:class:`~codesign.errors.InvalidIdentifier`); an unknown session raises
