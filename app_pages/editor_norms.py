@@ -134,6 +134,8 @@ def norm_badges(concept: Concept, session: Session, the_site: Site, owner: str) 
 
 def _measured(result: RuleResult) -> str:
     """The measured value; for counts and entrances also out of how many this concept needs."""
+    if result.status == "n/a":
+        return status_text(result.status, lang())
     text = format_rule_value(result.measured, result.unit, lang())
     if result.rule.kind in ("min_count_per_area", "paths_connect") and result.required is not None:
         text += " / " + format_rule_value(result.required, result.unit, lang())
