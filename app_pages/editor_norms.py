@@ -29,6 +29,7 @@ from codesign.render.norms import (
     explain_result,
     format_rule_value,
     pack_caption,
+    required_text,
     source_text,
     status_text,
 )
@@ -116,7 +117,7 @@ def norm_badges(concept: Concept, session: Session, the_site: Site, owner: str) 
             for result in report.results:
                 status = "na" if result.status == "n/a" else result.status
                 st.button(  # the key carries the status: the badge's colour (_BADGE_CSS) and a test's handle
-                    md(f"{STATUS_ICONS[result.status]} {result.rule.short_label(lang())}"),
+                    md(f"{STATUS_MARKS[result.status]} {result.rule.short_label(lang())}"),
                     key=f"norm-{status}-{result.rule.id}",
                     on_click=_toggle,
                     args=(key, result.rule.id),
@@ -131,12 +132,22 @@ def norm_badges(concept: Concept, session: Session, the_site: Site, owner: str) 
                     st.caption(t("norms.outlined"))
 
 
+def _measured(result: RuleResult) -> str:
+    """The measured value; for counts and entrances also out of how many this concept needs."""
+    if result.status == "n/a":
+        return status_text(result.status, lang())
+    text = format_rule_value(result.measured, result.unit, lang())
+    if result.rule.kind in ("min_count_per_area", "paths_connect") and result.required is not None:
+        text += " / " + format_rule_value(result.required, result.unit, lang())
+    return text
+
+
 def _rows(report: NormReport) -> list[dict[str, Any]]:
     def row(r: RuleResult) -> dict[str, Any]:
         return {
             t("norms.rule"): md(r.rule.label(lang())),
-            t("norms.required"): format_rule_value(r.required, r.unit, lang()),
-            t("norms.measured"): format_rule_value(r.measured, r.unit, lang()),
+            t("norms.required"): required_text(r, lang()),
+            t("norms.measured"): _measured(r),
             t("norms.status"): f"{STATUS_MARKS[r.status]} {status_text(r.status, lang())}",
             t("norms.source_column"): md(source_text(r.rule.source, lang(), short=True)),
         }
@@ -172,9 +183,9 @@ def checks_side_by_side(session: Session, the_site: Site, a: tuple[str, Concept]
         rows.append(
             {
                 t("norms.rule"): md(ra.rule.label(lang())),
-                t("norms.required"): format_rule_value(ra.required, ra.unit, lang()),
-                md(name_a): f"{STATUS_MARKS[ra.status]} {format_rule_value(ra.measured, ra.unit, lang())}",
-                md(name_b): f"{STATUS_MARKS[rb.status]} {format_rule_value(rb.measured, rb.unit, lang())}",
+                t("norms.required"): required_text(ra, lang()),
+                md(name_a): f"{STATUS_MARKS[ra.status]} {_measured(ra)}",
+                md(name_b): f"{STATUS_MARKS[rb.status]} {_measured(rb)}",
                 t("norms.source_column"): md(source_text(ra.rule.source, lang(), short=True)),
             }
         )

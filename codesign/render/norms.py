@@ -27,6 +27,7 @@ __all__ = [
     "explain_result",
     "format_rule_value",
     "pack_caption",
+    "required_text",
     "render_failures_map",
     "source_text",
     "status_badge",
@@ -35,10 +36,10 @@ __all__ = [
 
 #: The red of a failing rule's outline on the maps (Paul Tol's "vibrant" red).
 FAIL_COLOUR = "#CC3311"
-#: The status icons of the tablet's badges and alerts (Streamlit's bundled Material Symbols, never an
-#: emoji font; told apart by shape as well as colour).
+#: The status icons of alerts (Streamlit's bundled Material Symbols, never an emoji font).
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "n/a": ":material/remove:"}
-#: The same as plain text marks every font here has (tables, the report): check, cross, dash.
+#: The status marks of badges and tables: plain text symbols every font has (DejaVu included), so
+#: they show on a projector laptop without an emoji font; told apart by shape as well as colour.
 STATUS_MARKS = {"pass": "✓", "fail": "✗", "n/a": "–"}
 _UNIT_KEYS = {"m2": "unit.m2", "m": "unit.m", "items": "unit.pcs", "entrances": "norms.unit.entrances"}
 
@@ -171,6 +172,29 @@ def explain_result(result: RuleResult, lang: str, *, with_source: bool = True) -
 def _unit(kind: str) -> str:
     """The unit of a rule's own number (``min_count_per_area`` gives m² per amenity)."""
     return "m2" if kind == "min_count_per_area" else rule_unit(kind)
+
+
+def required_text(result: RuleResult, lang: str) -> str:
+    """What a rule requires, the same for every concept: ``25 m``, ``60 %``, ``1 / 800 m²``, ``all``.
+
+    Parameters
+    ----------
+    result
+        A result of the rule.
+    lang
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The text (a count rule's requirement is one amenity per area; the entrances are all of them).
+    """
+    kind = result.rule.kind
+    if kind == "min_count_per_area":
+        return f"1 / {format_rule_value(result.rule.required(), 'm2', lang)}"
+    if kind == "paths_connect":
+        return translate("norms.all_entrances", lang)
+    return format_rule_value(result.required, result.unit, lang)
 
 
 def pack_caption(pack: RulePack, lang: str) -> str:

@@ -17,6 +17,7 @@ from codesign.render.norms import (
     format_rule_value,
     pack_caption,
     render_failures_map,
+    required_text,
     source_text,
     status_text,
 )
@@ -84,8 +85,9 @@ def _concept_norms(w: ReportWriter, owner: str, concept: Concept, report: NormRe
             str(number),
             r.rule.label(lang),
             source_text(r.rule.source, lang, short=True),
-            format_rule_value(r.required, r.unit, lang),
-            format_rule_value(r.measured, r.unit, lang),
+            required_text(r, lang),
+            format_rule_value(r.measured, r.unit, lang)
+            + (f" / {format_rule_value(r.required, r.unit, lang)}" if r.rule.kind == "min_count_per_area" else ""),
             status_text(r.status, lang),
         ]
         for number, r in enumerate(report.results, start=1)
