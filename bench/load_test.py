@@ -409,7 +409,7 @@ async def run_load(
             await asyncio.sleep(0.5)  # tablets join one after another, as in a hall
         results = await asyncio.gather(*tablets, return_exceptions=True)
         if drawing_from:
-            progress(f"every map was open after {min(drawing_from) - started:.0f} s")
+            progress(f"the tablets with an open map started drawing after {min(drawing_from) - started:.0f} s")
         elapsed = time.monotonic() - (min(drawing_from) if drawing_from else started)
         problems = [
             f"{log.team}: tablet stopped after {len(log.confirmed_at)} saves: {r!r}"[:300]
