@@ -1,0 +1,101 @@
+"""The contested regions of a consensus: what the room can settle by a vote.
+
+A *contested* face (:mod:`codesign.analysis.consensus`) is ground where two or more uses have
+support and none has a majority. Faces that share an edge (not only a corner) are grouped into
+one region; regions smaller than :data:`MIN_DISPUTE_AREA_M2` are slivers between outlines and are
+left out. A region's *choices* are the uses proposed on at least :data:`MIN_CHOICE_SHARE` of its
+ground, the most supported first (support = how many voices give the use, weighted by area).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from codesign.analysis.consensus import Consensus
+from codesign.domain.disputes import DisputedRegion
+from codesign.domain.taxonomy import categories
+
+__all__ = ["MIN_CHOICE_SHARE", "MIN_DISPUTE_AREA_M2", "contested_regions", "group_adjacent"]
+
+#: A contested region is sent to a vote only from this area (m²).
+MIN_DISPUTE_AREA_M2 = 50.0
+#: A use is a choice of a region only where it is proposed on at least this share of the region.
+MIN_CHOICE_SHARE = 0.1
+#: Two faces are adjacent when their shared boundary is at least this long (m): a corner is not an edge.
+MIN_SHARED_EDGE_M = 0.01
+_ZONE_IDS = [c.id for c in categories("zone")]
+
+
+def group_adjacent(faces: np.ndarray) -> list[list[int]]:
+    """Group polygons that share an edge (transitively): union-find over an STRtree's pairs.
+
+    >>> from shapely.geometry import box
+    >>> group_adjacent(np.array([box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 1, 3, 2)], dtype=object))
+    [[0, 1], [2]]
+
+    Parameters
+    ----------
+    faces
+        Polygons (metres).
+
+    Returns
+    -------
+    list of list of int
+        Indices of each group, ascending, groups ordered by their first index.
+    """
+    parent = list(range(len(faces)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if len(faces):
+        left, right = shapely.STRtree(faces).query(faces, predicate="intersects")
+        pairs = left < right
+        left, right = left[pairs], right[pairs]
+        shared = shapely.length(shapely.intersection(shapely.boundary(faces[left]), shapely.boundary(faces[right])))
+        for a, b in zip(left[shared >= MIN_SHARED_EDGE_M], right[shared >= MIN_SHARED_EDGE_M], strict=True):
+            parent[root(int(a))] = root(int(b))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(faces)):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def contested_regions(consensus: Consensus, min_area_m2: float = MIN_DISPUTE_AREA_M2) -> tuple[DisputedRegion, ...]:
+    """The contested regions of ``consensus`` with their competing uses, largest first.
+
+    Parameters
+    ----------
+    consensus
+        The teams' consensus.
+    min_area_m2
+        Regions smaller than this (m²) are left out.
+
+    Returns
+    -------
+    tuple of DisputedRegion
+        Ids ``r1``, ``r2``, ... by area, geometry in lon/lat.
+    """
+    contested = np.flatnonzero(np.asarray(consensus.states) == "contested")
+    found = []
+    for group in group_adjacent(consensus.faces[contested]):
+        idx = contested[group]
+        area = float(consensus.areas[idx].sum())
+        if area < min_area_m2:
+            continue
+        weighted = (consensus.counts[idx] * consensus.areas[idx, None]).sum(axis=0) / area
+        proposed_on = ((consensus.counts[idx] > 0) * consensus.areas[idx, None]).sum(axis=0) / area
+        order = [j for j in np.argsort(-weighted, kind="stable") if proposed_on[j] >= MIN_CHOICE_SHARE]
+        if len(order) < 2:
+            continue
+        region = shapely.make_valid(shapely.union_all(consensus.faces[idx]))
+        found.append((area, region, tuple(_ZONE_IDS[j] for j in order), tuple(float(weighted[j]) for j in order)))
+    found.sort(key=lambda item: -item[0])
+    return tuple(
+        DisputedRegion(f"r{i}", consensus.frame.to_lonlat(region), area, choices, support)
+        for i, (area, region, choices, support) in enumerate(found, start=1)
+    )
