@@ -14,18 +14,11 @@ import streamlit.components.v1 as components
 
 from app_pages.common import lang, num, store, t
 from codesign.analysis.figures import Figures
-from codesign.domain.presence import PresenceBoard
 from codesign.domain.rounds import RoundState, effective_status, remaining
 from codesign.domain.taxonomy import category
 
 #: How often open pages look for changes (seconds).
 WATCH_EVERY_S = 3
-
-
-@st.cache_resource
-def presence() -> PresenceBoard:
-    """One presence board per app process, shared by all browser sessions."""
-    return PresenceBoard()
 
 
 def countdown(state: RoundState, *, size: int = 40, key: str = "countdown") -> None:
@@ -67,7 +60,7 @@ def watch(fingerprint: Callable[[], Hashable], seen: Hashable, heartbeat: tuple[
     @st.fragment(run_every=WATCH_EVERY_S)
     def _watch() -> None:
         if heartbeat is not None:
-            presence().seen(heartbeat[0], heartbeat[1], time.time())
+            store().record_presence(*heartbeat)  # in the store: every app process sees every tablet
         if fingerprint() != seen:
             st.rerun(scope="app")
 

@@ -31,7 +31,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Literal
 
 __all__ = [
@@ -119,7 +119,7 @@ def desk_expiry(now: datetime, utc_offset_minutes: int | None = None) -> datetim
     end = local.replace(hour=DAY_ENDS_AT_HOUR, minute=0, second=0, microsecond=0)
     if end <= local:
         end += timedelta(days=1)
-    return min(end, local + timedelta(hours=MAX_HOURS)).astimezone(timezone.utc)
+    return min(end, local + timedelta(hours=MAX_HOURS)).astimezone(UTC)
 
 
 def issue_desk(
@@ -156,7 +156,7 @@ def issue_desk(
         binding=_binding(token, granted_by),
         role=role,
         session_id=session_id,
-        issued_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        issued_at=now.astimezone(UTC).isoformat(timespec="seconds"),
         expires_at=desk_expiry(now, utc_offset_minutes).isoformat(timespec="seconds"),
     )
     return token, grant

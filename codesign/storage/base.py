@@ -38,6 +38,7 @@ from codesign.domain.rounds import RoundState, state_from_json, state_to_json
 from codesign.domain.session import Session, new_session
 from codesign.domain.votes import Votes, VotingRules, votes_from_json, votes_to_json
 from codesign.errors import StoreError
+from codesign.storage.room import DisputesDocument, RoomStore
 
 __all__ = [
     "Store",
@@ -53,8 +54,8 @@ _Value = TypeVar("_Value")
 
 
 @runtime_checkable
-class Store(Protocol):
-    """What the app asks of a store: sessions, versioned concepts, rounds and votes.
+class Store(RoomStore, Protocol):
+    """What the app asks of a store: sessions, versioned concepts, rounds and votes (and the room: :class:`RoomStore`).
 
     Identifiers are checked with :func:`codesign.domain.ids.check_identifier`
     (:class:`~codesign.errors.InvalidIdentifier`); an unknown session raises
@@ -322,7 +323,7 @@ class Store(Protocol):
         ...
 
 
-class StoreBase(Store, ABC):
+class StoreBase(DisputesDocument, Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.
 
     A store sets ``_now`` (the clock of creation and save times) and writes a new session

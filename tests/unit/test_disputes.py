@@ -68,7 +68,8 @@ def test_adjacent_contested_faces_are_one_region_and_corners_or_slivers_are_not(
     assert [r.id for r in regions] == ["r1", "r2", "r3", "r4"]
     assert [round(r.area_m2, 3) for r in regions] == [800.0, 200.0, 100.0, 100.0]
     west = regions[0]
-    assert west.choices[0] == "playground" and set(west.choices[1:]) == {"lawn", "sports_ground"}
+    assert west.choices[0] == "playground"
+    assert set(west.choices[1:]) == {"lawn", "sports_ground"}
     assert west.support == pytest.approx((1.0, 0.5, 0.5))  # ties in taxonomy order
     drawn = paper.frame.to_metric(paper.lonlat(box(0, 0, 40, 20)))
     assert paper.frame.to_metric(west.geometry).hausdorff_distance(drawn) < 0.02  # m: the 0..40 x 0..20 strip
@@ -111,7 +112,8 @@ def test_the_vote_counts_one_ballot_per_team_and_region_and_names_the_winner(dis
         cast_ballot(closed, "team-1", "r1", "playground")
     assert refused.value.key == "disputes.closed"
     back = disputes_from_json(disputes_to_json(closed))
-    assert back.ballots == closed.ballots and back.status == "closed"
+    assert back.ballots == closed.ballots
+    assert back.status == "closed"
     assert [r.choices for r in back.regions] == [r.choices for r in closed.regions]
     assert back.regions[0].geometry.equals_exact(closed.regions[0].geometry, 1e-12)
 

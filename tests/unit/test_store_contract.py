@@ -40,7 +40,12 @@ def varied_concept(team: str = "team-1") -> Concept:
 
 def test_both_stores_offer_every_public_method_of_the_file_store_with_the_same_parameters():
     public = {name for name, _ in inspect.getmembers(FileStore, inspect.isfunction) if not name.startswith("_")}
-    protocol = {name for name in Store.__dict__ if not name.startswith("_") and callable(Store.__dict__[name])}
+    protocol = {
+        name
+        for part in (Store, *Store.__bases__)  # the Store protocol and the parts it is made of (RoomStore)
+        for name in part.__dict__
+        if not name.startswith("_") and callable(part.__dict__[name])
+    }
     assert public == protocol, "codesign.storage.base.Store must list exactly the file store's public methods"
     for name in sorted(public):
         file_params = list(inspect.signature(getattr(FileStore, name)).parameters)

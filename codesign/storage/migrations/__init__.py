@@ -69,7 +69,11 @@ class SchemaTooNewError(RuntimeError):
 
 
 def available_migrations(folder: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]:
-    """The migrations in ``folder``, by number; refuses gaps and doubled numbers.
+    """The migrations in ``folder``, by number; refuses doubled numbers.
+
+    Numbers are handed out to branches developed in parallel, so a branch may lack a number
+    another branch holds (a gap); each is applied once, in order, and a lower number that
+    arrives later (with a merge) is applied then.
 
     Parameters
     ----------
@@ -79,7 +83,7 @@ def available_migrations(folder: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]
     Returns
     -------
     tuple of Migration
-        Numbered 1, 2, 3, ... (:class:`ValueError` for a badly named file or a gap).
+        In ascending order (:class:`ValueError` for a badly named file or a doubled number).
     """
     found = []
     for path in sorted(folder.glob("*.sql")):
@@ -88,8 +92,8 @@ def available_migrations(folder: Path = MIGRATIONS_DIR) -> tuple[Migration, ...]
             raise ValueError(f"migration file {path.name} is not named NNNN_what_it_does.sql")
         found.append(Migration(int(match.group(1)), match.group(2), path.read_text(encoding="utf-8")))
     numbers = [m.number for m in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise ValueError(f"migration numbers must run 1, 2, 3, ... without gaps: {numbers}")
+    if len(set(numbers)) != len(numbers) or any(n < 1 for n in numbers):
+        raise ValueError(f"migration numbers must be 1 or more, each used once: {numbers}")
     return tuple(found)
 
 
