@@ -8,6 +8,7 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
+from app_pages.desks import desk_controls
 from app_pages.room import largest_zones
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link, review_link
@@ -20,6 +21,7 @@ if not is_facilitator():
     st.stop()
 
 st.title(t("facilitator.title"))
+desk_controls()
 
 with st.expander(t("facilitator.new_session"), expanded=not store().list_sessions()), st.form("new_session"):
     title = st.text_input(t("facilitator.session_title"), max_chars=120)

@@ -13,6 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages.common import lang, num, store, t
+from app_pages.desks import desk_is_signed_out
 from codesign.analysis.figures import Figures
 from codesign.domain.rounds import RoundState, effective_status, remaining
 from codesign.domain.taxonomy import category
@@ -61,7 +62,7 @@ def watch(fingerprint: Callable[[], Hashable], seen: Hashable, heartbeat: tuple[
     def _watch() -> None:
         if heartbeat is not None:
             store().record_presence(*heartbeat)  # in the store: every app process sees every tablet
-        if fingerprint() != seen:
+        if fingerprint() != seen or desk_is_signed_out():  # a desk signed out elsewhere leaves the projector
             st.rerun(scope="app")
 
     _watch()
