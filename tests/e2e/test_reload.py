@@ -66,7 +66,8 @@ def test_a_reloaded_projector_keeps_the_desk_and_sign_out_all_drops_it(server, b
         token = cookie["value"]
         assert SECRET not in token
         grant = store.find_desk(token_digest(token))
-        assert grant is not None and grant.role == "facilitator"
+        assert grant is not None
+        assert grant.role == "facilitator"
 
         # the projector: open it, then F5
         page.get_by_role("link", name=ru("nav.projector")).click()
