@@ -5,18 +5,23 @@ support and none has a majority. Faces that share an edge (not only a corner) ar
 one region; regions smaller than :data:`MIN_DISPUTE_AREA_M2` are slivers between outlines and are
 left out. A region's *choices* are the uses proposed on at least :data:`MIN_CHOICE_SHARE` of its
 ground, the most supported first (support = how many voices give the use, weighted by area).
+:func:`vision_with_winners` puts a settled vote into the joint vision.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import shapely
 
 from codesign.analysis.consensus import Consensus
-from codesign.domain.disputes import DisputedRegion
+from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.disputes import DisputedRegion, DisputeVote, winner
+from codesign.domain.geometry import MetricFrame
 from codesign.domain.taxonomy import categories
 
-__all__ = ["MIN_CHOICE_SHARE", "MIN_DISPUTE_AREA_M2", "contested_regions", "group_adjacent"]
+__all__ = ["MIN_CHOICE_SHARE", "MIN_DISPUTE_AREA_M2", "contested_regions", "group_adjacent", "vision_with_winners"]
 
 #: A contested region is sent to a vote only from this area (m²).
 MIN_DISPUTE_AREA_M2 = 50.0
@@ -99,3 +104,51 @@ def contested_regions(consensus: Consensus, min_area_m2: float = MIN_DISPUTE_ARE
         DisputedRegion(f"r{i}", consensus.frame.to_lonlat(region), area, choices, support)
         for i, (area, region, choices, support) in enumerate(found, start=1)
     )
+
+
+#: Pieces of the vision's zones smaller than this (m²) after the winners are cut in are dropped.
+MIN_PIECE_M2 = 1.0
+
+
+def vision_with_winners(vision: Concept, vote: DisputeVote, frame: MetricFrame) -> Concept:
+    """The joint vision with each decided region given its winning use.
+
+    The regions with a winner (:func:`codesign.domain.disputes.winner`; not ties, not regions
+    nobody voted on) are cut out of the vision's zones, and each becomes one zone of its winning
+    use, labelled with the region's id. Paths and amenities stay as they are.
+
+    Parameters
+    ----------
+    vision
+        The joint vision as it is.
+    vote
+        The dispute vote.
+    frame
+        The site's metric frame.
+
+    Returns
+    -------
+    Concept
+        The new vision (``vision`` itself when no region has a winner).
+    """
+    decided = [(region, winner(vote, region.id)) for region in vote.regions]
+    decided = [(region, use) for region, use in decided if use is not None]
+    if not decided:
+        return vision
+    cut = shapely.union_all([frame.to_metric(region.geometry) for region, _ in decided])
+    features: list[ConceptFeature] = []
+    for feature in vision.features:
+        if feature.kind != "zone":
+            features.append(feature)
+            continue
+        rest = shapely.make_valid(shapely.difference(frame.to_metric(feature.geometry), cut))
+        pieces = [g for g in shapely.get_parts(rest) if g.geom_type == "Polygon" and g.area >= MIN_PIECE_M2]
+        if pieces:
+            kept = shapely.orient_polygons(frame.to_lonlat(shapely.union_all(pieces)), exterior_cw=False)
+            features.append(replace(feature, geometry=kept))
+    result = replace(vision, features=tuple(features))
+    for region, use in decided:
+        geometry = shapely.orient_polygons(region.geometry, exterior_cw=False)
+        added = ConceptFeature(result.next_feature_id(), use, geometry, label=region.id)
+        result = replace(result, features=(*result.features, added))
+    return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from codesign.analysis.consensus import build_consensus
 from codesign.analysis.disputes import contested_regions, group_adjacent
@@ -123,3 +123,55 @@ def test_no_contested_region_no_vote():
         open_vote((), opened_at="", voices=())
     assert refused.value.key == "disputes.none"
     assert disputes_from_json(None) == DisputeVote()
+
+
+def test_a_settled_vote_goes_into_the_joint_vision_with_a_known_area(paper, disputed):
+    from codesign.analysis.disputes import vision_with_winners
+
+    vision = concept(paper, "vision", ("lawn", box(0, 0, 40, 40)), ("bench", Point(10, 30)))
+    vote = open_vote(contested_regions(disputed), opened_at="", voices=("team-1", "team-2"))
+    vote = cast_ballot(vote, "team-1", "r1", "playground")
+    vote = cast_ballot(vote, "team-2", "r1", "playground")
+    vote = cast_ballot(vote, "team-1", "r2", "plaza")
+    vote = cast_ballot(vote, "team-2", "r2", "parking")  # a tie: r2 stays as it was
+    new = vision_with_winners(vision, vote, paper.frame)
+    areas = {(f.category, f.label): round(paper.frame.to_metric(f.geometry).area) for f in new.features}
+    assert areas == {("lawn", ""): 800, ("bench", ""): 0, ("playground", "r1"): 800}  # m², to 1 m²
+    lawn = next(f for f in new.features if f.category == "lawn")
+    assert paper.frame.to_metric(lawn.geometry).bounds == pytest.approx(
+        paper.frame.to_metric(paper.lonlat(box(0, 20, 40, 40))).bounds, abs=0.01
+    )
+    assert vision_with_winners(vision, open_vote(vote.regions, opened_at="", voices=()), paper.frame) is vision
+
+
+def test_teams_vote_on_tablets_and_the_facilitator_settles_into_the_vision(store, paper, disputed):
+    from datetime import UTC, datetime
+
+    from codesign.domain.session import VISION_OWNER
+    from codesign.services.disputes import cast_dispute_ballot, send_disputes_to_vote, settle_disputes
+    from codesign.services.gate import WriteGate, Writer, WriteRefused
+
+    s = store.create_session(site="aksu-city-square", title="Спор", teams=[("A", None), ("B", None), ("C", None)])
+    vote = send_disputes_to_vote(store, s.id, disputed, now=datetime(2026, 12, 3, 10, tzinfo=UTC))
+    assert [r.id for r in vote.regions] == ["r1", "r2", "r3", "r4"]
+    gates = {t.id: WriteGate(store, s.id, Writer.team(t.id, t.token)) for t in s.teams}
+    cast_dispute_ballot(gates["team-1"], "r1", "lawn")
+    cast_dispute_ballot(gates["team-2"], "r1", "lawn")
+    cast_dispute_ballot(gates["team-3"], "r1", "playground")
+    store.reissue_token(s.id, "team-3")
+    with pytest.raises(WriteRefused) as refused:
+        cast_dispute_ballot(gates["team-3"], "r1", "lawn")  # an old tablet after its link was reissued
+    assert refused.value.key == "sketch.link_revoked"
+    with pytest.raises(WriteRefused):
+        cast_dispute_ballot(WriteGate(store, s.id, Writer.facilitator()), "r1", "lawn")  # ballots are the teams'
+    closed, vision = settle_disputes(
+        WriteGate(store, s.id, Writer.facilitator()), disputed, site="aksu-city-square", title="Общее видение"
+    )
+    assert closed.status == "closed"
+    assert closed.applied_version == vision.version == store.latest_version(s.id, VISION_OWNER)
+    r1 = next(f for f in vision.features if f.label == "r1")
+    assert r1.category == "lawn"
+    assert paper.frame.to_metric(r1.geometry).area == pytest.approx(800, abs=0.5)
+    with pytest.raises(VoteRefused):
+        cast_dispute_ballot(gates["team-1"], "r1", "playground")  # closed
+    assert store.load_disputes(s.id).ballots == closed.ballots
