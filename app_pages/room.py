@@ -69,9 +69,13 @@ def watch(fingerprint: Callable[[], Hashable], seen: Hashable, heartbeat: tuple[
 
 
 def room_fingerprint(session_id: str) -> Hashable:
-    """What changes the room's state for a page: the rounds, and whether time ran out."""
+    """What changes the room's state for a page: the rounds, whether time ran out, the dispute vote."""
     state = store().load_rounds(session_id)
-    return (state.current, state.status, state.started_at, state.extra_seconds, effective_status(state, time.time()))
+    disputes = store().load_disputes(session_id)  # a dispute vote opening or closing changes the tablets
+    return (
+        (state.current, state.status, state.started_at, state.extra_seconds, effective_status(state, time.time())),
+        (disputes.status, disputes.opened_at),
+    )
 
 
 def largest_zones(figures: Figures, count: int = 3) -> str:
