@@ -38,6 +38,7 @@ from codesign.analysis.consensus import (
 )
 from codesign.analysis.figures import Figures, concept_figures
 from codesign.domain.concept import Concept
+from codesign.domain.disputes import DisputeVote
 from codesign.domain.geometry import MetricFrame
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session, Team
 from codesign.domain.site import Site
@@ -105,6 +106,8 @@ class SessionAnalysis:
     agreements: tuple[Place, ...]
     #: Dot votes: ((team id, feature id), dots), most first; empty when nobody voted.
     votes: tuple[tuple[tuple[str, str], int], ...] = ()
+    #: The vote that settled contested areas (:mod:`codesign.domain.disputes`); None when not loaded.
+    disputes: DisputeVote | None = None
 
     @property
     def frame(self) -> MetricFrame:

@@ -18,6 +18,8 @@ command line call :func:`load_analysis` and hand the result on.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, DEFAULT_THRESHOLD
 from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners
 from codesign.domain.concept import Concept
@@ -51,7 +53,7 @@ def load_analysis(
     Returns
     -------
     SessionAnalysis
-        Figures, comparisons with the plan, consensus, places and votes.
+        Figures, comparisons with the plan, consensus, places, votes and the dispute vote.
 
     Raises
     ------
@@ -68,7 +70,7 @@ def load_analysis(
     plan = store.load_latest(session.id, PLAN_OWNER)
     vision = store.load_latest(session.id, VISION_OWNER)
     _, votes = store.load_votes(session.id)
-    return analyse_session(
+    analysis = analyse_session(
         session,
         load_site(session.site),
         teams,
@@ -78,6 +80,7 @@ def load_analysis(
         threshold=threshold,
         cluster_distance_m=cluster_distance_m,
     )
+    return replace(analysis, disputes=store.load_disputes(session.id))
 
 
 def voices(store: Store, session: Session, *, with_plan: bool = False) -> tuple[tuple[str, int], ...]:
