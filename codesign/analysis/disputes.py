@@ -131,8 +131,11 @@ def vision_with_winners(vision: Concept, vote: DisputeVote, frame: MetricFrame) 
     Concept
         The new vision (``vision`` itself when no region has a winner).
     """
-    decided = [(region, winner(vote, region.id)) for region in vote.regions]
-    decided = [(region, use) for region, use in decided if use is not None]
+    decided: list[tuple[DisputedRegion, str]] = []
+    for region in vote.regions:
+        use = winner(vote, region.id)
+        if use is not None:
+            decided.append((region, use))
     if not decided:
         return vision
     cut = shapely.union_all([frame.to_metric(region.geometry) for region, _ in decided])

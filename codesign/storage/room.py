@@ -25,7 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from codesign.domain.desks import DeskGrant
+from codesign.domain.desks import DeskGrant, DeskRole
 from codesign.domain.disputes import DisputeVote, disputes_from_json, disputes_to_json
 
 __all__ = ["DisputesDocument", "RoomStore", "grant_from_json", "grant_to_json"]
@@ -232,7 +232,7 @@ def grant_from_json(data: dict[str, Any]) -> DeskGrant:
     DeskGrant
         The grant.
     """
-    role = "reviewer" if data.get("role") == "reviewer" else "facilitator"
+    role: DeskRole = "reviewer" if data.get("role") == "reviewer" else "facilitator"
     return DeskGrant(
         digest=str(data["digest"]),
         binding=str(data["binding"]),
