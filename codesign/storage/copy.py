@@ -159,6 +159,9 @@ def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
         import_session(session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
     else:
         raise TypeError(f"cannot copy sessions into {target!r}")
+    disputes = source.load_disputes(session.id)
+    if disputes.status != "none":  # the dispute vote, once the session is in place (presence and desks stay)
+        target.update_disputes(session.id, lambda _: disputes)
     return CopiedSession(
         session.id,
         session.title,

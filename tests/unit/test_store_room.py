@@ -113,3 +113,17 @@ def test_a_dispute_vote_is_stored_and_changed_atomically(store, reopen_store):
     assert store.load_disputes(s.id).ballot_of("team-1", "r1") == "lawn"  # the refused ballot changed nothing
     with pytest.raises(SessionNotFound):
         store.update_disputes("2026-12-03-none", close_vote)
+
+
+def test_store_copy_carries_the_dispute_vote(store, tmp_path):
+    from codesign.storage.copy import copy_sessions
+    from codesign.storage.files import FileStore
+
+    s = store.create_session(site="aksu-city-square", title="Форум", teams=[("A", None)])
+    region = DisputedRegion("r1", box(76.93, 52.03, 76.931, 52.031), 100.0, ("playground", "lawn"), (1.0, 1.0))
+    opened = open_vote((region,), opened_at="2026-12-03T10:00:00+00:00", voices=("team-1",))
+    store.update_disputes(s.id, lambda _: cast_ballot(opened, "team-1", "r1", "lawn"))
+    target = FileStore(tmp_path / "copy")
+    copy_sessions(store, target)
+    assert target.load_disputes(s.id).ballots == store.load_disputes(s.id).ballots
+    assert target.load_disputes(s.id).regions[0].choices == ("playground", "lawn")
