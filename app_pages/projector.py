@@ -217,6 +217,7 @@ def fingerprint() -> tuple:
         room_fingerprint(session.id),
         tuple(store().latest_version(session.id, team.id) for team in session.teams),
         store().load_votes(session.id),
+        tuple(connected_teams(store().presence(session.id), time.time())),  # a tablet joins or leaves
     )
 
 
