@@ -21,7 +21,6 @@ if not is_facilitator():
     st.stop()
 
 st.title(t("facilitator.title"))
-desk_controls()
 
 with st.expander(t("facilitator.new_session"), expanded=not store().list_sessions()), st.form("new_session"):
     title = st.text_input(t("facilitator.session_title"), max_chars=120)
@@ -38,6 +37,7 @@ with st.expander(t("facilitator.new_session"), expanded=not store().list_session
         except CodesignError as err:
             st.error(error_text(err))
 
+desk_controls()  # sign out this desk or every desk (the desk survives reloads: app_pages/desks.py)
 session = session_picker("facilitator_session")
 if session is None:
     st.stop()
