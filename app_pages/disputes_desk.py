@@ -10,12 +10,26 @@ from app_pages.common import can_change, error_text, facilitator_gate, go_to, la
 from codesign.analysis.consensus import Consensus
 from codesign.analysis.disputes import contested_regions
 from codesign.analysis.session import owner_name
-from codesign.domain.disputes import DisputeVote, region_tally, winner
+from codesign.domain.disputes import DisputedRegion, DisputeVote, region_tally, winner
 from codesign.domain.session import Session
 from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError
 from codesign.render.region_svg import region_svg
 from codesign.services.disputes import send_disputes_to_vote, settle_disputes
+
+#: Contested regions of the consensus objects shown lately (the cached consensus is one object per
+#: set of saved versions): id -> (the object, its regions). Grouping a 12 x 80 workshop takes ~1-2 s.
+_REGIONS: dict[int, tuple[Consensus, tuple[DisputedRegion, ...]]] = {}
+
+
+def regions_of(result: Consensus) -> tuple[DisputedRegion, ...]:
+    """The contested regions of ``result``, computed once per consensus object."""
+    cached = _REGIONS.get(id(result))
+    if cached is None or cached[0] is not result:
+        if len(_REGIONS) >= 4:
+            _REGIONS.clear()
+        cached = _REGIONS[id(result)] = (result, contested_regions(result))
+    return cached[1]
 
 
 def dispute_desk(session: Session, result: Consensus) -> None:
@@ -24,8 +38,7 @@ def dispute_desk(session: Session, result: Consensus) -> None:
     with st.container(key="dispute_desk"):
         st.markdown(f"#### {t('disputes.title')}")
         if vote.status == "none":
-            regions = contested_regions(result)
-            st.caption(t("disputes.none_yet", count=len(regions)))
+            st.caption(t("disputes.none_yet", count=len(regions_of(result))))
         elif vote.is_open:
             st.fragment(run_every=3)(live_tally)(session)  # ballots arrive from the tablets
         else:

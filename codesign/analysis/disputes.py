@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from codesign.analysis.consensus import Consensus
 from codesign.domain.concept import Concept, ConceptFeature
@@ -27,13 +28,11 @@ __all__ = ["MIN_CHOICE_SHARE", "MIN_DISPUTE_AREA_M2", "contested_regions", "grou
 MIN_DISPUTE_AREA_M2 = 50.0
 #: A use is a choice of a region only where it is proposed on at least this share of the region.
 MIN_CHOICE_SHARE = 0.1
-#: Two faces are adjacent when their shared boundary is at least this long (m): a corner is not an edge.
-MIN_SHARED_EDGE_M = 0.01
 _ZONE_IDS = [c.id for c in categories("zone")]
 
 
 def group_adjacent(faces: np.ndarray) -> list[list[int]]:
-    """Group polygons that share an edge (transitively): union-find over an STRtree's pairs.
+    """Group polygons that share an edge, not only a corner (transitively): union-find over an STRtree's pairs.
 
     >>> from shapely.geometry import box
     >>> group_adjacent(np.array([box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 1, 3, 2)], dtype=object))
@@ -61,13 +60,22 @@ def group_adjacent(faces: np.ndarray) -> list[list[int]]:
         left, right = shapely.STRtree(faces).query(faces, predicate="intersects")
         pairs = left < right
         left, right = left[pairs], right[pairs]
-        shared = shapely.length(shapely.intersection(shapely.boundary(faces[left]), shapely.boundary(faces[right])))
-        for a, b in zip(left[shared >= MIN_SHARED_EDGE_M], right[shared >= MIN_SHARED_EDGE_M], strict=True):
+        # DE-9IM: the boundaries meet in a line (dimension 1), not only in points
+        edge = shapely.relate_pattern(faces[left], faces[right], "****1****")
+        for a, b in zip(left[edge], right[edge], strict=True):
             parent[root(int(a))] = root(int(b))
     groups: dict[int, list[int]] = {}
     for i in range(len(faces)):
         groups.setdefault(root(i), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _merged(faces: np.ndarray, area: float) -> BaseGeometry:
+    """The union of faces that tile a region (a coverage: fast), or the general union if that is off."""
+    merged = shapely.coverage_union_all(faces)
+    if not merged.is_valid or abs(merged.area - area) > 1e-6 * max(area, 1.0):
+        merged = shapely.make_valid(shapely.union_all(faces))
+    return merged
 
 
 def contested_regions(consensus: Consensus, min_area_m2: float = MIN_DISPUTE_AREA_M2) -> tuple[DisputedRegion, ...]:
@@ -97,7 +105,7 @@ def contested_regions(consensus: Consensus, min_area_m2: float = MIN_DISPUTE_ARE
         order = [j for j in np.argsort(-weighted, kind="stable") if proposed_on[j] >= MIN_CHOICE_SHARE]
         if len(order) < 2:
             continue
-        region = shapely.make_valid(shapely.union_all(consensus.faces[idx]))
+        region = _merged(consensus.faces[idx], area)
         found.append((area, region, tuple(_ZONE_IDS[j] for j in order), tuple(float(weighted[j]) for j in order)))
     found.sort(key=lambda item: -item[0])
     return tuple(
