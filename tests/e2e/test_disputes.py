@@ -61,11 +61,11 @@ def test_a_contested_area_goes_to_a_vote_and_the_tablets_choice_into_the_joint_v
     expect(ballot).to_be_visible(timeout=30_000)
     expect(ballot.locator("img")).to_be_visible()  # where the area is, outlined
     ballot.get_by_role("button", name=re.compile(LAWN)).tap()
-    expect(ballot.get_by_role("button", name=re.compile("✓"))).to_contain_text(LAWN, timeout=20_000)
+    expect(ballot.get_by_role("button", name=re.compile("✓"))).to_contain_text(LAWN, timeout=40_000)
     assert store.load_disputes(session.id).ballot_of("team-1", "r1") == "lawn"
 
     tally = desk.locator(".st-key-dispute_tally_r1")
-    expect(tally).to_contain_text(ru("disputes.winner", use=LAWN).replace("**", ""), timeout=20_000)
+    expect(tally).to_contain_text(ru("disputes.winner", use=LAWN).replace("**", ""), timeout=40_000)
     desk.get_by_role("button", name=ru("disputes.settle")).click()
     expect(desk.get_by_text(ru("disputes.settled"))).to_be_visible(timeout=30_000)
     vision = store.load_latest(session.id, VISION_OWNER)
@@ -73,5 +73,5 @@ def test_a_contested_area_goes_to_a_vote_and_the_tablets_choice_into_the_joint_v
     assert [f.category for f in decided] == ["lawn"]
     assert site.frame.to_metric(decided[0].geometry).area == pytest.approx(600, abs=1)
     assert store.load_disputes(session.id).status == "closed"
-    expect(page.locator(".st-key-dispute_ballot")).to_have_count(0, timeout=20_000)  # the tablet's ballot closes
+    expect(page.locator(".st-key-dispute_ballot")).to_have_count(0, timeout=40_000)  # the tablet's ballot closes
     desk_context.close()
