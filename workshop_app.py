@@ -5,11 +5,17 @@ Start it with ``make run`` (or ``python -m codesign run``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import common, desks
 
-st.set_page_config(page_title="Tugan Qala Co-design", page_icon="🌳", layout="wide", initial_sidebar_state="collapsed")
+# the tab's icon is a local PNG of the park icon: a :material/ page icon is fetched from Google's font server
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
+st.set_page_config(
+    page_title="Tugan Qala Co-design", page_icon=FAVICON, layout="wide", initial_sidebar_state="collapsed"
+)
 common.require_sound_configuration()  # a configured facilitator secret that is too short: nothing runs
 desks.check_desk()  # a reload keeps the desk (its cookie); a desk signed out elsewhere stops here
 
@@ -26,14 +32,15 @@ if review_token is not None:
     desks.sign_in_reviewer(st.query_params.get("s") or "", review_token)
     del st.query_params["r"]  # the link's secret does not stay in the address bar
 
-sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon="✏️", url_path="sketch")
+sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon=":material/draw:", url_path="sketch")
 desk_pages = {
-    "projector": ("app_pages/projector.py", "nav.projector", "📽️"),
-    "plan": ("app_pages/plan.py", "nav.plan", "📥"),
-    "compare": ("app_pages/compare.py", "nav.compare", "⚖️"),
-    "consensus": ("app_pages/consensus.py", "nav.consensus", "🤝"),
-    "vision": ("app_pages/vision.py", "nav.vision", "🌟"),
-    "report": ("app_pages/report.py", "nav.report", "📄"),
+    "projector": ("app_pages/projector.py", "nav.projector", ":material/co_present:"),
+    "plan": ("app_pages/plan.py", "nav.plan", ":material/upload_file:"),
+    "paper": ("app_pages/paper.py", "nav.paper", ":material/edit_document:"),
+    "compare": ("app_pages/compare.py", "nav.compare", ":material/compare:"),
+    "consensus": ("app_pages/consensus.py", "nav.consensus", ":material/handshake:"),
+    "vision": ("app_pages/vision.py", "nav.vision", ":material/flare:"),
+    "report": ("app_pages/report.py", "nav.report", ":material/description:"),
 }
 
 
@@ -49,7 +56,7 @@ def not_here(path: str) -> st.Page:
 
 if common.is_facilitator():
     pages = [
-        st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon="🧭", default=True),
+        st.Page("app_pages/facilitator.py", title=common.t("nav.facilitator"), icon=":material/explore:", default=True),
         *(desk(path) for path in desk_pages),
         sketch,
     ]
@@ -65,11 +72,11 @@ elif common.reviewer_session():  # the review link's token is checked against th
         compare,
         desk("consensus"),
         desk("report"),
-        *(not_here(path) for path in ("projector", "plan", "vision")),
+        *(not_here(path) for path in ("projector", "plan", "paper", "vision")),
     ]
 else:
     pages = [
-        st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon="🌳", default=True),
+        st.Page("app_pages/welcome.py", title=common.t("nav.welcome"), icon=":material/park:", default=True),
         sketch,
         *(not_here(path) for path in desk_pages),
     ]

@@ -6,8 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import desk_page, lang, legend, md, num, site, store, t, t_text, view_map
+from app_pages.compare_cost import cost_comparison, reasons_panel
+from app_pages.editor_norms import checks_side_by_side
 from codesign.analysis.compare import agreement_map, category_label, compare_concepts, describe
 from codesign.analysis.session import owner_name
+from codesign.domain.paper import from_paper, paper_note
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.render.folium_maps import Styled, concept_layer, styled_layer
 from codesign.render.styles import AGREEMENT_COLOURS, AGREEMENT_OPACITY_SCREEN
@@ -45,10 +48,13 @@ with st.container(key="compare_figures"):
     for notice in result.sentences():
         st.markdown(f"- {md(describe(notice, lang()))}")
 
+checks_side_by_side(session, the_site, (name_a, a), (name_b, b))
+
 map_a, map_b = st.columns(2)
 for column, side, concept, name in ((map_a, "a", a, name_a), (map_b, "b", b, name_b)):
     with column:
-        st.markdown(f"**{md(name)}**")
+        paper = f" · :material/edit_document: {md(paper_note(concept, lang()))}" if from_paper(concept) else ""
+        st.markdown(f"**{md(name)}**" + paper)
         view_map(the_site, f"compare_map_{side}_{session.id}_{a_id}_{b_id}", concept_layer(concept, lang()))
 
 st.markdown(f"#### {t('compare.overlay')}")
@@ -90,6 +96,9 @@ with chart_col:
         index=[category_label(c, lang()) for c in result.categories],
     )
     st.bar_chart(chart, horizontal=True, stack=False, y_label="", x_label=t("unit.m2"), height=420)
+
+cost_comparison(session, (a, b), (name_a, name_b), the_site)
+reasons_panel(session, a_id, b_id, result)
 
 st.markdown(f"#### {t('compare.zones')}")
 zone_rows = []

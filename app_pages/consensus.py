@@ -26,8 +26,9 @@ from app_pages.common import (
     voices,
 )
 from app_pages.disputes_desk import dispute_desk
+from app_pages.editor_norms import checks_table
 from app_pages.votes import display_names, target_label
-from codesign.analysis.consensus import Consensus, consensus_sentences, describe_finding, joint_vision
+from codesign.analysis.consensus import Consensus, consensus_sentences, describe_finding
 from codesign.analysis.session import owner_name
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.taxonomy import Category, categories, category
@@ -35,6 +36,7 @@ from codesign.domain.votes import tally
 from codesign.errors import CodesignError
 from codesign.render.folium_maps import Styled, styled_layer
 from codesign.render.styles import agreement_opacity, cluster_radius_px, is_hatched, share_step
+from codesign.services.vision import draw_joint_vision
 
 session = desk_page("consensus.title", "consensus_session", reviewer_ok=True)
 the_site = site(session.site)
@@ -74,9 +76,10 @@ def show(session: Session) -> None:
     st.markdown(f"#### {t('consensus.k_table')}")
     st.table(rows)
     show_votes(session)
+    checks_table(store().load_latest(session.id, VISION_OWNER), session, the_site, "consensus_norms")
     dispute_desk(session, result)  # contested regions to a vote, settled into the joint vision
     if can_change() and st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
-        start_vision(session, result)
+        start_vision(session, result, versions)
 
 
 def face_layers(result: Consensus) -> list[Styled]:
@@ -132,10 +135,10 @@ def k_of_n_picker(result: Consensus, present: list[Category]) -> list[Styled]:
     return [Styled(result.frame.to_lonlat(ground), "#000000", label, opacity=0.0, weight=4, stroke="#000000")]
 
 
-def start_vision(session: Session, result: Consensus) -> None:
-    """Save the joint vision's first draft from the consensus, and open the vision page."""
-    vision = joint_vision(result, site=session.site, title=t("vision.default_title"))
+def start_vision(session: Session, result: Consensus, versions: tuple[tuple[str, int], ...]) -> None:
+    """Save the joint vision's first draft from the consensus (with each feature's provenance), open it."""
     try:
+        vision = draw_joint_vision(store(), session, result, versions, title=t_text("vision.default_title"))
         facilitator_gate(session.id).save_concept(VISION_OWNER, vision, base_version=None)
         st.session_state.vision_started = True
         go_to("app_pages/vision.py")

@@ -30,7 +30,9 @@ from app_pages.common import (
     t_text,
     view_map,
 )
+from app_pages.editor_cost import cost_panel, feature_provenance
 from app_pages.editor_disputes import dispute_ballot
+from app_pages.editor_norms import norm_badges, norm_outline
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
 from codesign.analysis.figures import concept_figures, zone_overlaps
@@ -50,7 +52,9 @@ from codesign.domain.session import Session
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import KINDS, Kind, categories, category
 from codesign.errors import CodesignError
+from codesign.render.folium_language import language_layer
 from codesign.render.folium_maps import concept_layer, sketch_map
+from codesign.render.icons import streamlit_icon
 from codesign.services.gate import WriteGate, Writer, WriteRefused
 
 
@@ -89,9 +93,13 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     figures_col, feature_col = st.columns([1, 1], gap="medium")
     with figures_col, st.container(key="figures"):
         figures_table(editing, the_site)
+        cost_panel(editing.concept, session, the_site)
+    with figures_col:
+        norm_badges(editing.concept, session, the_site, team.id)
     if editing.concept.features:
         with feature_col:
             feature_panel(editing, mode)
+            feature_provenance(editing.concept, session)
     concept_words(editing, mode)
     with st.expander(t("versions.title")):
         versions_panel(editing, session, team, the_site, mode)
@@ -132,7 +140,7 @@ def local_time(iso: str | None) -> str:
 
 def category_names() -> dict[str, str]:
     """Category id -> its icon and name in the user's language."""
-    return {c.id: f"{c.icon} {c.label(lang())}" for c in categories()}
+    return {c.id: f"{streamlit_icon(c.icon)} {c.label(lang())}" for c in categories()}
 
 
 def selected_categories() -> dict[Kind, str]:
@@ -149,19 +157,21 @@ def header(editing: EditSession, team: Owner, the_site: Site) -> None:
     with status_col, st.container(key="save_status"):
         save_status(editing)
     if the_site.illustrative:
-        st.caption("ℹ️ " + the_site.notice(lang()))
+        st.caption(":material/info: " + the_site.notice(lang()))
 
 
 def save_status(editing: EditSession) -> None:
     """Saved (version, time), failed (why, retry), a conflict (merge, theirs, mine) or as opened."""
     status: Status = editing.status
     if status.kind is EditStatus.SAVED:
-        st.success(t("save.saved", version=status.version, time=local_time(status.saved_at)), icon="✅")
+        st.success(
+            t("save.saved", version=status.version, time=local_time(status.saved_at)), icon=":material/check_circle:"
+        )
     elif status.kind is EditStatus.FAILED:
-        st.error(t("save.failed_retry", reason=reason_text(status.reason)), icon="⚠️")
+        st.error(t("save.failed_retry", reason=reason_text(status.reason)), icon=":material/error:")
         st.button(t("save.retry"), on_click=editing.retry, type="primary", key="retry")
     elif status.kind is EditStatus.CONFLICT:
-        st.warning(t("save.conflict", latest=status.version), icon="🔀")
+        st.warning(t("save.conflict", latest=status.version), icon=":material/merge:")
         choices = {
             Resolution.MERGE: "save.merge",
             Resolution.TAKE_THEIRS: "save.reload",
@@ -170,9 +180,9 @@ def save_status(editing: EditSession) -> None:
         for column, (choice, label) in zip(st.columns(3), choices.items(), strict=True):
             column.button(t(label), on_click=editing.resolve, args=(choice,), key=choice.value)
     elif editing.concept.version:
-        st.info(t("save.loaded", version=editing.concept.version), icon="📂")
+        st.info(t("save.loaded", version=editing.concept.version), icon=":material/folder_open:")
     else:
-        st.info(t("save.nothing_yet"), icon="📝")
+        st.info(t("save.nothing_yet"), icon=":material/edit_note:")
 
 
 def messages(editing: EditSession, the_site: Site) -> None:
@@ -209,7 +219,7 @@ def map_and_palette(
         countdown(rounds)
         if mode.locked:
             with st.container(key="locked"):
-                st.info(t("room.locked", round=rounds.round.name if rounds.round else ""), icon="🔒")
+                st.info(t("room.locked", round=rounds.round.name if rounds.round else ""), icon=":material/lock:")
     map_key = f"map:{session.id}:{team.id}"
 
     def on_map_change() -> None:
@@ -226,14 +236,23 @@ def map_and_palette(
         streamlit_folium.st_folium(
             sketch_map(the_site, lang(), context=site_context(the_site.id), editable=not mode.locked),
             key=map_key,
-            feature_group_to_add=concept_layer(editing.concept, lang()),
+            # the editable map's words are a layer: switching language keeps the view and a half-drawn shape
+            feature_group_to_add=[
+                concept_layer(editing.concept, lang()),
+                norm_outline(editing.concept, session, the_site, team.id),
+            ]
+            + ([] if mode.locked else [language_layer(the_site, lang())]),
             returned_objects=["all_drawings"],
             use_container_width=True,
             height=620,
             on_change=on_map_change,
         )
         st.button(
-            t("sketch.undo"), on_click=editing.undo, disabled=mode.locked or not editing.can_undo, key="undo", icon="↩️"
+            t("sketch.undo"),
+            on_click=editing.undo,
+            disabled=mode.locked or not editing.can_undo,
+            key="undo",
+            icon=":material/undo:",
         )
 
 
@@ -298,9 +317,7 @@ def feature_panel(editing: EditSession, mode: EditorMode) -> None:
     names = category_names()
     st.markdown(f"#### {t('feature.title')}")
     labels = {
-        f.id: f"{f.id} · {category(f.category).icon} {category(f.category).label(lang())}"
-        + (f" · {f.label}" if f.label else "")
-        for f in features
+        f.id: f"{f.id} · {category(f.category).label(lang())}" + (f" · {f.label}" if f.label else "") for f in features
     }
     chosen = st.selectbox(
         t("feature.choose"),
@@ -322,7 +339,7 @@ def feature_panel(editing: EditSession, mode: EditorMode) -> None:
         new_note = st.text_area(t("feature.note"), value=feature.note, max_chars=MAX_NOTE, height=80)
         if st.form_submit_button(t("feature.apply"), type="primary", disabled=mode.locked):
             apply_change(lambda: editing.edit_feature(chosen, category_id=new_category, label=new_label, note=new_note))
-    if st.button(t("feature.delete"), key=f"delete_{chosen}", icon="🗑️", disabled=mode.locked):
+    if st.button(t("feature.delete"), key=f"delete_{chosen}", icon=":material/delete:", disabled=mode.locked):
         apply_change(lambda: editing.delete_feature(chosen))
 
 
@@ -353,7 +370,7 @@ def versions_panel(editing: EditSession, session: Session, team: Owner, the_site
     )
     show, restore = st.columns(2)
     preview = show.toggle(t("versions.show"), key="version_preview")
-    if restore.button(t("versions.restore"), key="restore", icon="⏪", disabled=mode.locked):
+    if restore.button(t("versions.restore"), key="restore", icon=":material/history:", disabled=mode.locked):
         apply_change(lambda: editing.restore(store().load_version(session.id, team.id, pick)))
     if preview:
         try:

@@ -9,9 +9,13 @@ import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
 from app_pages.desks import desk_controls
+from app_pages.editor_norms import pack_upload
+from app_pages.facilitator_costing import costing_panel
+from app_pages.paper_sheets import print_sheets
 from app_pages.room import largest_zones
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link, review_link
+from codesign.domain.paper import paper_note
 from codesign.domain.session import parse_team_lines
 from codesign.domain.site import list_sites
 from codesign.errors import CodesignError
@@ -44,18 +48,21 @@ if session is None:
 the_site = site(session.site)
 st.caption(md(f"{the_site.name(lang())} · {the_site.city(lang())}, {the_site.region(lang())}"))
 if the_site.illustrative or session.illustrative:
-    st.caption("ℹ️ " + the_site.notice(lang()))
+    st.caption(":material/info: " + the_site.notice(lang()))
 
 damaged = store().damaged_versions(session.id)
 if damaged:
     with st.container(key="damaged_versions"):
-        st.warning(t("facilitator.damaged", count=len(damaged)), icon="🩹")
+        st.warning(t("facilitator.damaged", count=len(damaged)), icon=":material/healing:")
         st.table(
             [
                 {t("facilitator.team"): md(owner), t("facilitator.file"): md(name), t("plan.reason"): md(reason)}
                 for owner, name, reason in damaged
             ]
         )
+
+with st.expander(t("costing.title")):
+    costing_panel(session)
 
 st.subheader(t("facilitator.join_links"))
 st.caption(t("facilitator.join_help", url=base_url()))
@@ -90,6 +97,9 @@ if session.review_token:
     st.code(review_link(base_url(), session.id, session.review_token), language=None)
 st.button(t("facilitator.reissue_review"), key="reissue_reviewer", on_click=reissue, args=("reviewer",))
 
+st.subheader(t("paper.print.heading"))
+print_sheets(session, "facilitator_print")
+
 
 @st.fragment(run_every=5)
 def live_concepts() -> None:
@@ -114,7 +124,7 @@ def live_concepts() -> None:
         rows.append(
             {
                 t("facilitator.team"): md(team.name),
-                t("facilitator.version"): str(concept.version),
+                t("facilitator.version"): " · ".join(filter(None, (str(concept.version), paper_note(concept, lang())))),
                 t("facilitator.saved"): (concept.saved_at or "")[11:19],
                 t(
                     "facilitator.summary"
@@ -124,4 +134,5 @@ def live_concepts() -> None:
     st.table(rows)
 
 
+pack_upload(session)
 live_concepts()

@@ -51,7 +51,7 @@ if st.session_state.get("plan_read_key") != cache_key:
 imported: ImportedFile | CodesignError = st.session_state.plan_read
 if isinstance(imported, CodesignError):
     with st.container(key="plan_error"):
-        st.error(error_text(imported), icon="⛔")
+        st.error(error_text(imported), icon=":material/block:")
     st.stop()
 
 st.success(
@@ -83,7 +83,7 @@ mapping: dict[str, str | None] = {}
 with st.container(key="plan_mapping"):
     for index, (value, info) in enumerate(sorted(suggestion.values.items(), key=lambda kv: -kv[1].count)):
         options = [UNMAPPED] + [c.id for c in categories() if not info.kinds or c.kind in info.kinds]
-        names = {UNMAPPED: t("plan.not_mapped")} | {c.id: f"{c.icon} {c.label(lang())}" for c in categories()}
+        names = {UNMAPPED: t("plan.not_mapped")} | {c.id: c.label(lang()) for c in categories()}
         left, right = st.columns([2, 3])
         left.markdown(
             f"**{md(value or t('plan.empty_value'))}** · {info.count} · "

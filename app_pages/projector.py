@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import io
 import time
+from typing import NamedTuple
 
 import segno
 import streamlit as st
 
-from app_pages.common import base_url, desk_page, error_text, md, num, site, store, t
+from app_pages.common import base_url, desk_page, error_text, lang, md, num, site, store, t
 from app_pages.room import countdown, largest_zones, room_fingerprint, watch
 from app_pages.votes import display_names, target_label
-from codesign.analysis.figures import concept_figures
+from codesign.analysis.figures import Figures, concept_figures
 from codesign.domain.access import join_code, join_link
+from codesign.domain.paper import from_paper, paper_note
 from codesign.domain.presence import connected_teams, team_activity
 from codesign.domain.rounds import (
     ROUND_ACTIONS,
@@ -35,6 +37,9 @@ from codesign.domain.session import Session
 from codesign.domain.votes import VotingRules, tally
 from codesign.errors import CodesignError
 from codesign.render.svg import concept_svg
+
+#: How often the projector looks for new versions (s): a team's save reaches the gallery within this.
+PROJECTOR_WATCH_S = 1
 
 PROJECTOR_CSS = """
 <style>
@@ -110,7 +115,11 @@ def rounds_view(session: Session, state: RoundState) -> None:
     status = effective_status(state, now)
     for index, r in enumerate(state.plan.rounds):
         current = index == state.current
-        marker = "▶" if current and status in ("running", "paused") else ("✓" if current else "")
+        marker = (
+            ":material/play_arrow:"
+            if current and status in ("running", "paused")
+            else (":material/check:" if current else "")
+        )
         left, right = st.columns([4, 2])
         left.markdown(f"{marker} **{md(r.name)}** · {num(r.minutes)} {t('unit.min')} · {t(f'round.kind.{r.kind}')}")
         if right.button(t("projector.start"), key=f"start_round_{index}"):
@@ -139,27 +148,47 @@ def gallery_view(session: Session) -> None:
         st.rerun()
     columns = st.columns(min(3, max(1, len(session.teams))))
     for i, team in enumerate(session.teams):
-        concept = store().load_latest(session.id, team.id)
+        version = store().latest_version(session.id, team.id)
+        card = gallery_card(session.id, team.id, version, session.site) if version else None
         with columns[i % len(columns)], st.container(border=True, key=f"gallery_{team.id}"):
-            activity = team_activity(concept.saved_at if concept else None, team.id in connected, now)
+            activity = team_activity(card.saved_at if card else None, team.id in connected, now)
             st.markdown(f"#### {md(names[team.id])}  \n{t(f'projector.{activity.value}')}")
-            if concept is None:
+            if card is None:
                 st.caption(t("facilitator.nothing_yet"))
                 continue
-            st.image(concept_svg(concept, the_site, width=480, height=330), use_container_width=True)
-            figures = concept_figures(concept, the_site.frame)
+            st.image(card.svg, use_container_width=True)
+            amenities = sum(card.figures.amenity_count.values())
             st.markdown(
-                t(
-                    "projector.card",
-                    version=concept.version,
-                    features=len(concept.features),
-                    amenities=sum(figures.amenity_count.values()),
-                )
+                t("projector.card", version=version, features=card.features, amenities=amenities)
                 + "  \n"
-                + largest_zones(figures)
+                + largest_zones(card.figures)
             )
+            if card.paper_notes:
+                st.caption(":material/edit_document: " + md(card.paper_notes[lang()]))
             if st.button(t("projector.open"), key=f"open_{team.id}"):
+                concept = store().load_version(session.id, team.id, version)
                 full_screen(names[team.id], concept_svg(concept, the_site, width=1400, height=900))
+
+
+class GalleryCard(NamedTuple):
+    """What a gallery card shows of one stored version."""
+
+    svg: str
+    saved_at: str | None
+    features: int
+    figures: Figures
+    #: "From paper" in each language, or None for a drawing.
+    paper_notes: dict[str, str] | None = None
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def gallery_card(session_id: str, team_id: str, version: int, site_id: str) -> GalleryCard:
+    """A stored version's card (cached: a version never changes, so a save redraws one card, not all)."""
+    concept = store().load_version(session_id, team_id, version)
+    the_site = site(site_id)
+    svg = concept_svg(concept, the_site, width=480, height=330)
+    notes = {code: paper_note(concept, code) for code in ("ru", "kk", "en")} if from_paper(concept) else None
+    return GalleryCard(svg, concept.saved_at, len(concept.features), concept_figures(concept, the_site.frame), notes)
 
 
 @st.dialog(" ", width="large")
@@ -221,4 +250,4 @@ def fingerprint() -> tuple:
     )
 
 
-watch(fingerprint, fingerprint())
+watch(fingerprint, fingerprint(), every=PROJECTOR_WATCH_S)

@@ -17,6 +17,7 @@ from app_pages.desks import desk_is_signed_out
 from codesign.analysis.figures import Figures
 from codesign.domain.rounds import RoundState, effective_status, remaining
 from codesign.domain.taxonomy import category
+from codesign.render.icons import streamlit_icon
 
 #: How often open pages look for changes (seconds).
 WATCH_EVERY_S = 3
@@ -52,13 +53,18 @@ show(); if (running) {{ setInterval(show, 500); }}
     )
 
 
-def watch(fingerprint: Callable[[], Hashable], seen: Hashable, heartbeat: tuple[str, str] | None = None) -> None:
+def watch(
+    fingerprint: Callable[[], Hashable],
+    seen: Hashable,
+    heartbeat: tuple[str, str] | None = None,
+    every: float = WATCH_EVERY_S,
+) -> None:
     """Every few seconds, record the tablet's heartbeat and look for changes.
 
     The whole page reruns when ``fingerprint()`` no longer equals what it showed (``seen``).
     """
 
-    @st.fragment(run_every=WATCH_EVERY_S)
+    @st.fragment(run_every=every)
     def _watch() -> None:
         if heartbeat is not None:
             store().record_presence(*heartbeat)  # in the store: every app process sees every tablet
@@ -81,4 +87,6 @@ def room_fingerprint(session_id: str) -> Hashable:
 def largest_zones(figures: Figures, count: int = 3) -> str:
     """A concept's largest zones in words (icon, category, m²), as the projector and the desk summarise it."""
     top = sorted(figures.zone_area_m2.items(), key=lambda kv: -kv[1])[:count]
-    return ", ".join(f"{category(c).icon} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top)
+    return ", ".join(
+        f"{streamlit_icon(category(c).icon)} {category(c).label(lang())} {num(a)} {t('unit.m2')}" for c, a in top
+    )

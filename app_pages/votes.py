@@ -11,6 +11,7 @@ from codesign.domain.session import Session
 from codesign.domain.taxonomy import category
 from codesign.domain.votes import CONSENSUS_TARGET, Vote, VotingRules, dots_left, team_letter
 from codesign.errors import CodesignError
+from codesign.render.icons import streamlit_icon
 from codesign.render.svg import concept_svg
 from codesign.services.gate import WriteGate, Writer
 
@@ -32,7 +33,7 @@ def target_label(session: Session, owner: str, feature_id: str) -> str:
         f = None
     if f is None:
         return feature_id
-    return f"{category(f.category).icon} {category(f.category).label(lang())}" + (
+    return f"{streamlit_icon(category(f.category).icon)} {category(f.category).label(lang())}" + (
         f" · {md(f.label)}" if f.label else ""
     )
 

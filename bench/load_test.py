@@ -218,8 +218,15 @@ async def open_projector(browser: Any, base_url: str, secret: str, session: Sess
     await page.goto(f"{base_url}/?key={secret}", timeout=120_000)
     await page.get_by_role("link", name="Проектор").click(timeout=120_000)
     combo = page.get_by_role("combobox", name="Сессия")
-    await combo.click(timeout=120_000)
-    await page.get_by_role("option", name=re.compile(re.escape(session.title))).first.click(timeout=60_000)
+    for attempt in range(4):  # a rerun may close the list under the click on a busy machine: open it again
+        await combo.click(timeout=120_000)
+        try:
+            await page.get_by_role("option", name=re.compile(re.escape(session.title))).first.click(timeout=15_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
+            await page.keyboard.press("Escape")
     await page.get_by_text(session.teams[0].name, exact=True).first.wait_for(timeout=120_000)
     await page.get_by_text("Галерея", exact=True).first.click(timeout=60_000)
     await page.locator(f".st-key-gallery_{session.teams[0].id}").wait_for(timeout=120_000)
@@ -235,10 +242,13 @@ async def run_tablet(
     deadline: float,
     think: tuple[float, float],
     evidence: Path | None = None,
+    together: tuple[asyncio.Barrier, float, list[float]] | None = None,
 ) -> None:
     """Open the team's join link, then place amenities and wait for each save until the deadline.
 
     If the tablet gets stuck, a screenshot and the page's text go to ``evidence`` (if given).
+    With ``together`` (a barrier, seconds, a list of start times), every tablet first opens its
+    map, then all draw together for those seconds (the deadline is counted from then).
     """
     context = await browser.new_context(**device)
     page = await context.new_page()
@@ -249,6 +259,12 @@ async def run_tablet(
         await page.goto(url, timeout=180_000)
         frame = page.frame_locator(MAP_FRAME)
         await frame.locator("a.leaflet-draw-draw-marker").wait_for(timeout=180_000)
+        if together is not None:
+            barrier, seconds, started = together
+            with contextlib.suppress(asyncio.BrokenBarrierError):
+                await barrier.wait()
+            started.append(time.monotonic())
+            deadline = started[-1] + seconds
         version = 0
         while time.monotonic() < deadline:
             marker_tool = frame.locator("a.leaflet-draw-draw-marker")
@@ -283,6 +299,8 @@ async def run_tablet(
                 version = seen["version"]
             await page.wait_for_timeout(rng.uniform(*think) * 1000)
     except Exception:
+        if together is not None:
+            await together[0].abort()  # the others do not wait for a tablet that never opened
         await save_evidence(page, log, evidence, f"{log.team}-stopped")
         raise
     finally:
@@ -359,8 +377,15 @@ async def run_load(
     catch_up_s: float = 15.0,
     progress: Callable[[str], None] = print,
     evidence: Path | None = None,
+    check: Callable[[Session, list[TabletLog]], tuple[int, int, int, int, list[str]]] | None = None,
+    all_at_once: bool = False,
 ) -> LoadReport:
-    """Drive one tablet per team of ``session`` and the projector against a running app."""
+    """Drive one tablet per team of ``session`` and the projector against a running app.
+
+    ``check`` counts what the store kept (default: :func:`check_disk` on the sessions folder).
+    With ``all_at_once``, the tablets draw for ``seconds`` from the moment every map is open
+    (on a busy machine opening 20 tablets can take longer than the run itself).
+    """
     memory = MemorySampler(urlparse(base_url).port)
     stop_sampling = asyncio.Event()
     sampler = asyncio.create_task(memory.run(stop_sampling))
@@ -374,12 +399,18 @@ async def run_load(
         started = time.monotonic()
         deadline = started + seconds
         tablets = []
+        drawing_from: list[float] = []
+        together = (asyncio.Barrier(len(logs)), seconds, drawing_from) if all_at_once else None
         for team, log in zip(session.teams, logs, strict=True):
             url = join_link(base_url, session.id, team.token)
-            tablets.append(asyncio.create_task(run_tablet(browser, device, url, log, deadline, think, evidence)))
+            tablets.append(
+                asyncio.create_task(run_tablet(browser, device, url, log, deadline, think, evidence, together))
+            )
             await asyncio.sleep(0.5)  # tablets join one after another, as in a hall
         results = await asyncio.gather(*tablets, return_exceptions=True)
-        elapsed = time.monotonic() - started
+        if drawing_from:
+            progress(f"every map was open after {min(drawing_from) - started:.0f} s")
+        elapsed = time.monotonic() - (min(drawing_from) if drawing_from else started)
         problems = [
             f"{log.team}: tablet stopped after {len(log.confirmed_at)} saves: {r!r}"[:300]
             for log, r in zip(logs, results, strict=True)
@@ -419,7 +450,7 @@ async def run_load(
             at = min((a for v, a in shown.items() if v >= last), default=math.inf)
             latest_within[log.team] = (at - log.confirmed_at[last]) / 1000
         problems += [f"{log.team}: {f}" for f in log.failures[:5]]
-    on_disk, lost, torn, gaps, disk_problems = check_disk(store, session, logs)
+    on_disk, lost, torn, gaps, disk_problems = (check or (lambda s, ls: check_disk(store, s, ls)))(session, logs)
     tap_to_saved = [ms / 1000 for log in logs for ms in log.tap_to_saved_ms]
     return LoadReport(
         tablets=len(logs),

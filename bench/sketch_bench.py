@@ -1,7 +1,8 @@
 """Sketch-page figures for the closing note (measured, never asserted).
 
 1. Tap-to-figures: time from the tap that places an amenity to the figures showing it,
-   in real headless Chromium on an iPad viewport, median of 10 (target < 1 s).
+   in real headless Chromium on an iPad viewport, median of 10 (target < 0.6 s; a finished shape is
+   sent at once, not after streamlit-folium's 250 ms debounce).
 2. Server-side run time of the sketch page with a 60-feature concept, via AppTest,
    median of 10 warm runs (target < 300 ms).
 3. Bytes the map sends to the browser for the site with its context layers: the
@@ -162,7 +163,7 @@ def main() -> None:
     taps = tap_to_figures()
     print(
         f"tap -> figures updated: median {statistics.median(taps) * 1000:.0f} ms, "
-        f"max {max(taps) * 1000:.0f} ms over {len(taps)} taps (target < 1000 ms)"
+        f"max {max(taps) * 1000:.0f} ms over {len(taps)} taps (target < 600 ms)"
     )
     print(json.dumps({"bytes": sizes, "server_run_s": runs, "tap_to_figures_s": taps}))
 

@@ -19,6 +19,7 @@ __all__ = [
     "InvalidConceptError",
     "InvalidGeometryError",
     "InvalidIdentifier",
+    "PaperScanError",
     "SessionConflictError",
     "SessionNotFound",
     "SiteNotFound",
@@ -65,6 +66,12 @@ class ImportFormatError(CodesignError):
     """An uploaded plan, concept or site file cannot be imported (format, CRS, limits...)."""
 
     key = "import.invalid"
+
+
+class PaperScanError(CodesignError):
+    """A photo of a paper sheet cannot be read (no markers, another session's sheet, blurred...)."""
+
+    key = "paper.invalid"
 
 
 class InvalidConceptError(CodesignError):

@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -27,15 +26,14 @@ import shapely
 from pyproj import CRS
 from shapely.geometry import box, mapping
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from codesign.config import DATABASE_URL_VARIABLE
+from codesign.domain.geometry import MetricFrame
+from codesign.storage.base import Store
+from codesign.storage.files import FileStore
+from codesign.storage.postgis import url_with_schema
 
-from codesign.config import DATABASE_URL_VARIABLE  # noqa: E402
-from codesign.domain.geometry import MetricFrame  # noqa: E402
-from codesign.storage.base import Store  # noqa: E402
-from codesign.storage.files import FileStore  # noqa: E402
-from codesign.storage.postgis import url_with_schema  # noqa: E402
+# pytest puts the clone on sys.path itself (tests/ is a package: its parent is the root folder).
+ROOT = Path(__file__).resolve().parent.parent
 
 # Tests choose their store themselves: a database configured in the shell must not leak into them.
 os.environ.pop(DATABASE_URL_VARIABLE, None)

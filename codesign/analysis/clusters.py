@@ -39,6 +39,8 @@ class AmenityCluster:
     lon: float  # suggested location: the median of the points
     lat: float
     points: int
+    #: (voice, feature id) of every amenity in the cluster.
+    members: tuple[tuple[str, str], ...] = ()
 
 
 def cluster_amenities(
@@ -64,21 +66,22 @@ def cluster_amenities(
     """
     n = len(concepts)
     result: list[AmenityCluster] = []
-    by_type: dict[str, list[tuple[str, BaseGeometry, BaseGeometry]]] = {}
+    by_type: dict[str, list[tuple[str, BaseGeometry, BaseGeometry, str]]] = {}
     for concept in concepts:
         for f in concept.features:
             if f.kind == "amenity":
-                by_type.setdefault(f.category, []).append((concept.team, frame.to_metric(f.geometry), f.geometry))
+                by_type.setdefault(f.category, []).append((concept.team, frame.to_metric(f.geometry), f.geometry, f.id))
     for cid in sorted(by_type, key=[c.id for c in categories()].index):
         items = by_type[cid]
-        metric = np.array([m for _, m, _ in items], dtype=object)
+        metric = np.array([item[1] for item in items], dtype=object)
         left, right = shapely.STRtree(metric).query(metric, predicate="dwithin", distance=distance_m)
         groups = _connected_groups(len(items), zip(left.tolist(), right.tolist(), strict=True))
         for members in groups:
             teams = tuple(sorted({items[i][0] for i in members}))
             lon = statistics.median(cast(shapely.Point, items[i][2]).x for i in members)
             lat = statistics.median(cast(shapely.Point, items[i][2]).y for i in members)
-            result.append(AmenityCluster(cid, teams, len(teams) / n, round(lon, 7), round(lat, 7), len(members)))
+            found = tuple((items[i][0], items[i][3]) for i in members)
+            result.append(AmenityCluster(cid, teams, len(teams) / n, round(lon, 7), round(lat, 7), len(members), found))
     result.sort(key=lambda c: (-c.support, c.category, c.lon, c.lat))
     return tuple(result)
 

@@ -2,11 +2,11 @@
 
 Agreement faces, k-of-N maps, Fleiss' kappa and amenity clusters.
 
-Every concept first becomes a categorical map (:func:`codesign.analysis.compare.categorical_map`:
-where a team's own zones overlap, the later one decides, so a team counts at most once per
-spot). All zone boundaries of all teams are then noded together (``union_all`` of the
-boundaries), polygonized into atomic *faces*, and each face is counted with one vectorised
-STRtree query of an interior point: how many teams give it each category.
+All zone boundaries of all teams are noded together, polygonized into atomic *faces*, and
+each face is counted with one vectorised STRtree query of an interior point: how many teams
+give it each category. Where a team's own zones overlap, the later one decides (the rule of
+:func:`codesign.analysis.compare.categorical_map`), so a team counts at most once per spot:
+see :mod:`codesign.analysis.overlay`.
 
 A face is **agreed** when its top category has a unique majority of at least ``threshold``
 of the N voices and at least two voices back it, **contested** when two or more categories
@@ -20,9 +20,7 @@ by too few voices (often a single team). Faces no team designs are not faces: th
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,10 +30,13 @@ from shapely.geometry.base import BaseGeometry
 
 from codesign.analysis.clusters import DEFAULT_CLUSTER_DISTANCE_M, AmenityCluster, cluster_amenities
 from codesign.analysis.compare import categorical_map
+from codesign.analysis.overlay import overlay_faces, voice_zones
+from codesign.analysis.provenance import ProvenanceContext
 from codesign.domain.concept import Concept, ConceptFeature
 from codesign.domain.geometry import MetricFrame
 from codesign.domain.notices import Notice
 from codesign.domain.taxonomy import categories
+from codesign.domain.votes import Vote
 
 __all__ = [
     "DEFAULT_CLUSTER_DISTANCE_M",
@@ -53,11 +54,6 @@ __all__ = [
 ]
 
 DEFAULT_THRESHOLD = 0.5
-#: Precision of the overlay, metres (0.1 mm).
-GRID_M = 1e-4
-#: About this many polygon vertices per tile: noding and polygonizing grow faster than
-#: linearly, so a big overlay is cut into tiles (faces are also cut at tile edges).
-TILE_VERTICES = 1000
 STATES = ("agreed", "contested", "single")
 _ZONE_IDS = [c.id for c in categories("zone")]
 
@@ -182,15 +178,6 @@ class Consensus:
         }
 
 
-def _interior_points(faces: np.ndarray) -> np.ndarray:
-    """One point strictly inside each face (point_on_surface can land on the edge)."""
-    points = shapely.point_on_surface(faces)
-    bad = ~shapely.contains_properly(faces, points)
-    if bad.any():
-        points[bad] = [shapely.get_point(shapely.maximum_inscribed_circle(f, 1e-3), 0) for f in faces[bad]]
-    return points
-
-
 def build_consensus(
     concepts: Sequence[Concept],
     frame: MetricFrame,
@@ -225,23 +212,9 @@ def build_consensus(
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     voices = tuple(c.team for c in concepts)
     n = len(voices)
-    polys: list[BaseGeometry] = []
-    poly_cat: list[int] = []
-    for concept in concepts:
-        for cid, geom in categorical_map(concept, frame).items():
-            for part in shapely.get_parts(geom):
-                polys.append(part)
-                poly_cat.append(_ZONE_IDS.index(cid))
-    if not polys:
-        faces, areas = np.empty(0, dtype=object), np.empty(0)
-        counts = np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
-    else:
-        # Snap to a 0.1 mm grid: edges that should coincide (a zone cut by a later one) then
-        # coincide exactly, and the noding is snap-rounded, so no face is lost.
-        poly_arr = shapely.set_precision(np.array(polys, dtype=object), GRID_M)
-        keep = ~shapely.is_empty(poly_arr)
-        faces, counts = _faces_by_tile(poly_arr[keep], np.asarray(poly_cat)[keep], frame)
-        areas = shapely.area(faces)
+    polys, voice, cats = voice_zones(concepts, frame, _ZONE_IDS)
+    faces, counts = overlay_faces(polys, voice=voice, category=cats, categories=len(_ZONE_IDS))
+    areas = shapely.area(faces)
     states, majority, share = _classify(counts, n, threshold)
     clusters = cluster_amenities(concepts, frame, cluster_distance_m)
     kappa = fleiss_kappa(_fleiss_table(counts, n), weights=_fleiss_weights(areas, frame.area_m2)) if n > 1 else None
@@ -259,53 +232,6 @@ def build_consensus(
         frame.area_m2,
         frame,
     )
-
-
-def _tiles(polys: np.ndarray) -> list[tuple[float, float, float, float]]:
-    """Cut the extent into square-ish tiles of about ``TILE_VERTICES`` polygon vertices each."""
-    minx, miny, maxx, maxy = shapely.total_bounds(polys)
-    per_side = max(1, math.ceil(math.sqrt(shapely.get_num_coordinates(polys).sum() / TILE_VERTICES)))
-    width, height = (maxx - minx) / per_side, (maxy - miny) / per_side
-    return [
-        (minx + i * width, miny + j * height, minx + (i + 1) * width, miny + (j + 1) * height)
-        for i in range(per_side)
-        for j in range(per_side)
-    ]
-
-
-def _faces_in_tile(
-    polys: np.ndarray, cats: np.ndarray, tree: shapely.STRtree, tile: tuple[float, float, float, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Node, polygonize and count one tile (shapely releases the GIL: tiles run in threads)."""
-    chosen = tree.query(shapely.box(*tile))
-    if len(chosen) == 0:
-        return np.empty(0, dtype=object), np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
-    clipped = shapely.clip_by_rect(polys[chosen], *tile)
-    solid = ~shapely.is_empty(clipped) & (shapely.area(clipped) > 0)
-    clipped, chosen = clipped[solid], chosen[solid]
-    if len(clipped) == 0:
-        return np.empty(0, dtype=object), np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
-    edges = shapely.union_all(shapely.boundary(clipped), grid_size=GRID_M)
-    faces = np.array(shapely.get_parts(shapely.polygonize(shapely.get_parts(edges))), dtype=object)
-    faces = faces[shapely.area(faces) > 0]
-    points = _interior_points(faces)
-    # polygons (prepared) find the points they contain: much faster than points "within"
-    poly_local, face_idx = shapely.STRtree(points).query(clipped, predicate="contains")
-    counts = np.zeros((len(faces), len(_ZONE_IDS)), dtype=np.int32)
-    np.add.at(counts, (face_idx, cats[chosen[poly_local]]), 1)
-    covered = counts.sum(axis=1) > 0
-    return faces[covered], counts[covered]
-
-
-def _faces_by_tile(polys: np.ndarray, cats: np.ndarray, frame: MetricFrame) -> tuple[np.ndarray, np.ndarray]:
-    tree = shapely.STRtree(polys)
-    tiles = _tiles(polys)
-    workers = min(len(tiles), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(lambda tile: _faces_in_tile(polys, cats, tree, tile), tiles))
-    faces = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=object)
-    counts = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, len(_ZONE_IDS)), dtype=np.int32)
-    return faces, counts
 
 
 def _classify(counts: np.ndarray, n: int, threshold: float) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
@@ -376,11 +302,23 @@ def fleiss_kappa(
     return (p_bar - p_e) / (1 - p_e)
 
 
-def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title: str = "") -> Concept:
-    """A concept from the consensus.
+def joint_vision(
+    consensus: Consensus,
+    *,
+    site: str,
+    team: str = "vision",
+    title: str = "",
+    concepts: Sequence[Concept] = (),
+    plan: Concept | None = None,
+    votes: Iterable[Vote] = (),
+) -> Concept:
+    """A concept from the consensus, each feature with its provenance.
 
     The agreed faces merged by majority category, plus the supported amenity clusters at
-    their median location.
+    their median location. Every feature carries where it came from
+    (:class:`~codesign.domain.provenance.Provenance`, worked out by
+    :mod:`codesign.analysis.provenance`): the teams behind it, support k of N, dot votes, and
+    whether the plan has the same use there.
 
     Parameters
     ----------
@@ -392,6 +330,12 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
         Its owner.
     title : str
         Its title.
+    concepts : Sequence of Concept
+        The voices' concepts the consensus was built from (for the teams behind each feature).
+    plan : Concept or None
+        The akimat's plan (for "the plan has the same use there").
+    votes : Iterable of Vote
+        The session's dot votes.
 
     Returns
     -------
@@ -399,6 +343,7 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
         The joint vision's first draft.
     """
     frame = consensus.frame
+    context = ProvenanceContext(consensus, concepts, plan, votes)
     features: list[ConceptFeature] = []
     by_category: dict[str, list[BaseGeometry]] = {}
     for face, state, cid in zip(consensus.faces, consensus.states, consensus.majority, strict=True):
@@ -410,10 +355,12 @@ def joint_vision(consensus: Consensus, *, site: str, team: str = "vision", title
             part = shapely.make_valid(part)
             if part.geom_type == "Polygon" and part.area >= 1.0:
                 lonlat = shapely.orient_polygons(frame.to_lonlat(part), exterior_cw=False)
-                features.append(ConceptFeature(f"f{len(features) + 1}", cid, lonlat))
+                origin = context.zone(cid, part)
+                features.append(ConceptFeature(f"f{len(features) + 1}", cid, lonlat, provenance=origin))
     for cluster in consensus.supported_clusters():
         point = shapely.Point(cluster.lon, cluster.lat)
-        features.append(ConceptFeature(f"f{len(features) + 1}", cluster.category, point))
+        origin = context.amenity(cluster)
+        features.append(ConceptFeature(f"f{len(features) + 1}", cluster.category, point, provenance=origin))
     return Concept(
         site=site,
         team=team,

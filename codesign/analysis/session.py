@@ -22,7 +22,7 @@ agreed ground the room may put dots on, from :data:`MIN_VOTE_AREA_M2`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -36,10 +36,15 @@ from codesign.analysis.consensus import (
     build_consensus,
     direction,
 )
+from codesign.analysis.cost import CostEstimate, figures_cost
 from codesign.analysis.figures import Figures, concept_figures
+from codesign.analysis.norms import NormReport, check_concept
 from codesign.domain.concept import Concept
 from codesign.domain.disputes import DisputeVote
 from codesign.domain.geometry import MetricFrame
+from codesign.domain.prices import SessionCosting
+from codesign.domain.reasons import Reasons
+from codesign.domain.rules import RulePack
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session, Team
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
@@ -58,6 +63,7 @@ __all__ = [
     "analyse_session",
     "owner_name",
     "voice_owners",
+    "with_norms",
 ]
 
 #: Agreed ground is listed as a place only from this area (m²) ...
@@ -106,6 +112,25 @@ class SessionAnalysis:
     agreements: tuple[Place, ...]
     #: Dot votes: ((team id, feature id), dots), most first; empty when nobody voted.
     votes: tuple[tuple[tuple[str, str], int], ...] = ()
+    #: The design-norm rule pack the session checks with (None: no pack), and each saved concept's
+    #: checks: owner (team id, plan, vision) -> report (:mod:`codesign.analysis.norms`).
+    rules: RulePack | None = None
+    norms: Mapping[str, NormReport] = field(default_factory=dict)
+    #: The price list and budget the costs are worked out with.
+    costing: SessionCosting = field(default_factory=SessionCosting)
+    #: The room's reasons for the differences between the concepts and the plan.
+    reasons: Reasons = ()
+
+    def costs(self) -> dict[str, CostEstimate]:
+        """Every saved concept's cost with the session's price list (:mod:`codesign.analysis.cost`).
+
+        Returns
+        -------
+        dict of str to CostEstimate
+            Owner -> estimate, in the order of :meth:`concepts`.
+        """
+        return {owner: figures_cost(self.figures[owner], self.costing.prices) for owner, _ in self.concepts()}
+
     #: The vote that settled contested areas (:mod:`codesign.domain.disputes`); None when not loaded.
     disputes: DisputeVote | None = None
 
@@ -217,6 +242,8 @@ def analyse_session(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
+    costing: SessionCosting | None = None,
+    reasons: Reasons = (),
 ) -> SessionAnalysis:
     """Figures, comparisons with the plan, consensus and places of a session's latest concepts.
 
@@ -238,6 +265,10 @@ def analyse_session(
         Share of the voices at which ground counts as agreed.
     cluster_distance_m : float
         Distance (m) within which amenities of one type form a cluster.
+    costing : SessionCosting or None
+        The session's price list and budget (None: the default price list, no budget).
+    reasons : Reasons
+        The room's reasons for the differences from the plan.
 
     Returns
     -------
@@ -270,19 +301,32 @@ def analyse_session(
     asks = agreed_places(consensus, plan_map, lacking=True) if plan is not None else ()
     agreements = agreed_places(consensus, plan_map, lacking=False) if plan is not None else ()
     return SessionAnalysis(
-        session,
-        site,
-        saved,
-        plan,
-        vision,
-        figures,
-        comparisons,
-        consensus,
-        plan_map,
-        asks,
-        agreements,
-        tuple(tally(votes).items()),
+        *(session, site, saved, plan, vision, figures, comparisons, consensus, plan_map, asks, agreements),
+        votes=tuple(tally(votes).items()),
+        costing=costing if costing is not None else SessionCosting(),
+        reasons=tuple(reasons),
     )
+
+
+def with_norms(analysis: SessionAnalysis, rules: RulePack | None) -> SessionAnalysis:
+    """The analysis with every saved concept checked against a design-norm rule pack.
+
+    Parameters
+    ----------
+    analysis : SessionAnalysis
+        The session's analysis.
+    rules : RulePack or None
+        The pack (None: no checks, :attr:`SessionAnalysis.norms` empty).
+
+    Returns
+    -------
+    SessionAnalysis
+        A copy with :attr:`~SessionAnalysis.rules` and :attr:`~SessionAnalysis.norms` set.
+    """
+    if rules is None:
+        return replace(analysis, rules=None, norms={})
+    norms = {owner: check_concept(c, rules, analysis.site) for owner, c in analysis.concepts()}
+    return replace(analysis, rules=rules, norms=norms)
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry:

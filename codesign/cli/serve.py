@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+from codesign.config import APP_DIR
 
 __all__ = ["APP", "streamlit_command"]
 
-APP = Path(__file__).resolve().parents[2] / "workshop_app.py"
+#: The Streamlit entry point: in the clone, or inside the installed package (:data:`codesign.config.APP_DIR`).
+APP = APP_DIR / "workshop_app.py"
 
 
 def streamlit_command(

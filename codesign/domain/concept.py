@@ -25,6 +25,7 @@ from codesign.domain.geometry import (
     to_geojson_geometry,
     two_d_geometry,
 )
+from codesign.domain.provenance import Provenance, edited, provenance_from_json, provenance_to_json
 from codesign.domain.taxonomy import Kind, category, geometry_kind
 from codesign.errors import CodesignError, InvalidConceptError, InvalidGeometryError
 
@@ -71,6 +72,8 @@ class ConceptFeature:
     geometry: BaseGeometry
     label: str = ""
     note: str = ""
+    #: Where a feature of the joint vision came from (None for teams' concepts and the plan).
+    provenance: Provenance | None = None
 
     @property
     def kind(self) -> Kind:
@@ -86,11 +89,12 @@ class ConceptFeature:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ConceptFeature):
             return NotImplemented
-        same_text = (self.id, self.category, self.label, self.note) == (
+        same_text = (self.id, self.category, self.label, self.note, self.provenance) == (
             other.id,
             other.category,
             other.label,
             other.note,
+            other.provenance,
         )
         return same_text and bool(shapely.equals_exact(self.geometry, other.geometry, tolerance=1e-9))
 
@@ -209,6 +213,7 @@ def concept_to_geojson(concept: Concept) -> dict[str, Any]:
                     "kind": f.kind,
                     "label": f.label,
                     "note": f.note,
+                    **({"provenance": provenance_to_json(f.provenance)} if f.provenance else {}),
                 },
             }
             for f in concept.features
@@ -322,6 +327,7 @@ def _feature_from_geojson(raw: Any, index: int, seen: set[str]) -> ConceptFeatur
         geometry=geom,
         label=_text(props.get("label"), "label", MAX_LABEL),
         note=_text(props.get("note"), "note", MAX_NOTE),
+        provenance=provenance_from_json(props.get("provenance")),
     )
 
 
@@ -385,7 +391,7 @@ def edit_feature(
     if category_id is not None and category_id != old.category:
         if category(category_id).kind != old.kind:
             raise CodesignError("error.kind_change", old=old.category, new=category_id)
-        new = replace(new, category=category_id)
+        new = replace(new, category=category_id, provenance=edited(old.provenance))
     if label is not None:
         new = replace(new, label=_text(label, "label", MAX_LABEL))
     if note is not None:

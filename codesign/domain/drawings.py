@@ -20,16 +20,18 @@ notice and changes nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.concept import MAX_CONCEPT_VERTICES, MAX_FEATURES, Concept, ConceptFeature
 from codesign.domain.geometry import MAX_SHAPE_VERTICES, CleanShape, MetricFrame, clean_shape, count_positions
 from codesign.domain.notices import Notice
-from codesign.domain.taxonomy import Kind
+from codesign.domain.provenance import edited, new_feature_provenance
+from codesign.domain.taxonomy import Kind, geometry_kind
 from codesign.errors import InvalidGeometryError
 
 __all__ = ["DrawingOutcome", "apply_drawings"]
@@ -141,6 +143,7 @@ class _Reconciliation:
         self.changed: list[str] = []
         self.notices: list[tuple[str | None, Notice]] = []
         self.rejected: list[Notice] = []
+        self.metric: dict[str, tuple[BaseGeometry, BaseGeometry]] = {}  # id -> (lon/lat, metres)
         # vertices of the shapes that stay on the map: the budget of MAX_CONCEPT_VERTICES
         staying = {fid for d in drawings if (fid := _feature_id(d, drafts)) in self.by_id}
         self.sizes = {f.id: int(shapely.get_num_coordinates(f.geometry)) for f in concept.features if f.id in staying}
@@ -164,14 +167,26 @@ class _Reconciliation:
             self._add(geometry, draft)
         # else: a feature this concept no longer has (undone elsewhere): ignore
 
-    def _cleaned(self, geometry: Any, others: int) -> CleanShape | None:
+    def _neighbours(self, feature_id: str | None) -> list[BaseGeometry]:
+        """The team's other zones and paths in metres, to snap a new or changed shape to."""
+        out = []
+        for f in self.features:
+            if f.id == feature_id or f.kind == "amenity":
+                continue
+            cached = self.metric.get(f.id)
+            if cached is None or cached[0] is not f.geometry:
+                cached = self.metric[f.id] = (f.geometry, self.frame.to_metric(f.geometry))
+            out.append(cached[1])
+        return out
+
+    def _cleaned(self, geometry: Any, others: int, snap_to: Sequence[BaseGeometry] = ()) -> CleanShape | None:
         """The shape cleaned, or None with the refusal noted (too many vertices beside ``others``, unusable)."""
         over = _too_big(geometry, others)
         if over is not None:  # refused from the list lengths, before any shapely work
             self.rejected.append(over)
             return None
         try:
-            return clean_shape(geometry, self.frame)
+            return clean_shape(geometry, self.frame, snap_to)
         except InvalidGeometryError as err:
             self.rejected.append(Notice(err.key, err.params))
             return None
@@ -189,14 +204,18 @@ class _Reconciliation:
         old = self.by_id[feature_id]
         others = self.total - self.sizes.get(feature_id, 0)
         cleaned = self._cleaned(geometry, others)
-        if cleaned is None or cleaned.kind != old.kind or shapely.equals_exact(cleaned.geometry, old.geometry, 1e-7):
+        if cleaned is None or cleaned.kind != old.kind or _same_shape(cleaned.geometry, old.geometry):
             return
+        if old.kind != "amenity":  # reshaped on the map: snap it to the others (an untouched shape never moves)
+            cleaned = self._cleaned(geometry, others, self._neighbours(feature_id))
+            if cleaned is None or cleaned.kind != old.kind:
+                return
         size = self._fits(cleaned, others)
         if size is None:
             return
         self.total = others + size
         self.sizes[feature_id] = size
-        new = replace(old, geometry=cleaned.geometry)
+        new = replace(old, geometry=cleaned.geometry, provenance=edited(old.provenance))
         self.features = [new if f.id == feature_id else f for f in self.features]
         self.by_id[feature_id] = new
         self.changed.append(feature_id)
@@ -206,7 +225,8 @@ class _Reconciliation:
         if len(self.features) >= MAX_FEATURES:
             self.rejected.append(Notice("concept.too_many_features", {"limit": MAX_FEATURES}))
             return
-        cleaned = self._cleaned(geometry, self.total)
+        kind = geometry_kind(str(geometry.get("type"))) if isinstance(geometry, Mapping) else None
+        cleaned = self._cleaned(geometry, self.total, self._neighbours(None) if kind in ("zone", "path") else ())
         if cleaned is None:
             return
         size = self._fits(cleaned, self.total)
@@ -215,7 +235,12 @@ class _Reconciliation:
         new_id = replace(self.concept, features=tuple(self.features)).next_feature_id()
         self.total += size
         self.sizes[new_id] = size
-        feature = ConceptFeature(id=new_id, category=self.selected[cleaned.kind], geometry=cleaned.geometry)
+        feature = ConceptFeature(
+            id=new_id,
+            category=self.selected[cleaned.kind],
+            geometry=cleaned.geometry,
+            provenance=new_feature_provenance(self.concept.source),
+        )
         self.features.append(feature)
         self.by_id[new_id] = feature
         self.present.add(new_id)
@@ -272,3 +297,8 @@ def _over_budget(vertices: int) -> Notice | None:
     if vertices <= MAX_CONCEPT_VERTICES:
         return None
     return Notice("concept.too_many_vertices", {"count": vertices, "limit": MAX_CONCEPT_VERTICES})
+
+
+def _same_shape(a: shapely.Geometry, b: shapely.Geometry) -> bool:
+    """Whether two shapes are the same to 1e-7 degrees (about 1 cm), whichever vertex their rings start at."""
+    return bool(shapely.equals_exact(shapely.normalize(a), shapely.normalize(b), 1e-7))

@@ -249,6 +249,8 @@ def editor_mode(rounds: RoundState, now: float, *, in_room: bool) -> EditorMode:
 
 
 _UNCHANGED = Status(EditStatus.UNCHANGED)
+#: Shape notices that are news, not a problem: shown as information.
+_INFO: dict[str, Literal["info", "warning", "error"]] = {"geometry.snapped": "info"}
 
 
 @dataclass(eq=False)
@@ -334,7 +336,8 @@ class EditSession:
     def draw(self, drawings: object, frame: MetricFrame, selected: Mapping[Kind, str]) -> Drawn:
         """Apply the map's drawings (:func:`~codesign.domain.drawings.apply_drawings`) and store the result.
 
-        The shapes' notices become warnings, refused shapes errors.
+        The shapes' notices become warnings (snapping to the neighbours, which is no problem: news),
+        refused shapes errors.
 
         Parameters
         ----------
@@ -356,7 +359,7 @@ class EditSession:
         self.last_drawings = drawings
         outcome = apply_drawings(self.concept, drawings, frame, selected, self.drafts)
         self.drafts = dict(outcome.drafts)
-        self.messages = tuple(Message("warning", n) for _, n in outcome.notices) + tuple(
+        self.messages = tuple(Message(_INFO.get(n.key, "warning"), n) for _, n in outcome.notices) + tuple(
             Message("error", n) for n in outcome.rejected
         )
         status = self.commit(outcome.concept) if outcome.changed_anything else _UNCHANGED

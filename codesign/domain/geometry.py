@@ -13,7 +13,7 @@ Everything that comes from a browser or a file is checked on the raw GeoJSON fir
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -24,6 +24,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from codesign.domain.notices import Notice
+from codesign.domain.snapping import snap_to_neighbours
 from codesign.domain.taxonomy import Kind, geometry_kind
 from codesign.errors import InvalidGeometryError
 
@@ -44,6 +45,8 @@ MIN_ZONE_AREA_M2 = 1.0
 MIN_PATH_LENGTH_M = 1.0
 #: Clipping that removes less than this (m² for zones, m for paths) is not reported.
 _CLIP_TOLERANCE = 0.05
+#: Snapping that moves nothing by this much (metres) is not reported.
+_SNAP_REPORTED_M = 0.01
 #: Decimal places kept for lon/lat: 1e-7 degrees is about 1 cm.
 COORDINATE_DECIMALS = 7
 #: Most positions (vertices, a ring's closing one included) one shape may have, drawn, imported or
@@ -318,11 +321,12 @@ def _distinct_points(geom: BaseGeometry) -> int:
     return len(np.unique(np.round(coords, 3), axis=0)) if len(coords) else 0
 
 
-def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
-    """Validate, repair, clip and measure one raw GeoJSON geometry drawn on a site.
+def clean_shape(geometry: Any, frame: MetricFrame, snap_to: Sequence[BaseGeometry] = ()) -> CleanShape:
+    """Validate, snap, repair, clip and measure one raw GeoJSON geometry drawn on a site.
 
     Raises :class:`InvalidGeometryError` when nothing usable is left: fewer than 3 distinct
-    corners, under 1 m², or wholly outside the site.
+    corners, under 1 m², or wholly outside the site. A zone or path is snapped to ``snap_to``
+    (:func:`codesign.domain.snapping.snap_to_neighbours`) before it is repaired and clipped.
 
     Parameters
     ----------
@@ -330,6 +334,8 @@ def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
         A raw GeoJSON geometry in lon/lat, as the browser sent it.
     frame
         The site's metric frame.
+    snap_to
+        The team's other shapes in the site's metres, to snap to (none: no snapping).
 
     Returns
     -------
@@ -341,15 +347,22 @@ def clean_shape(geometry: Any, frame: MetricFrame) -> CleanShape:
     if kind is None:
         raise InvalidGeometryError("geometry.unsupported_type", type=geometry["type"])
     metric = frame.to_metric(shape(two_d_geometry(geometry)))
+    snapped = snap_to_neighbours(metric, snap_to) if snap_to else None
+    if snapped is not None and shapely.get_num_coordinates(snapped.geometry) > MAX_SHAPE_VERTICES:
+        snapped = None  # the neighbours' corners would take it over the cap: keep it as drawn
+    if snapped is not None and snapped.changed:
+        metric = snapped.geometry
     notices: list[Notice] = []
     if kind == "zone":
         metric, notices = _clean_zone(metric, frame)
     elif kind == "path":
         metric, notices = _clean_path(metric, frame)
-    else:
-        if not frame.boundary.covers(metric):
-            distance = frame.boundary.distance(metric)
-            raise InvalidGeometryError("geometry.point_outside", distance=round(distance))
+    elif not frame.boundary.covers(metric):
+        distance = frame.boundary.distance(metric)
+        raise InvalidGeometryError("geometry.point_outside", distance=round(distance))
+    if snapped is not None and snapped.shift_m >= _SNAP_REPORTED_M:
+        count, shift_cm = snapped.moved + snapped.inserted, round(snapped.shift_m * 100)
+        notices.insert(0, Notice("geometry.snapped", {"count": count, "shift": shift_cm}))
     lonlat = frame.to_lonlat(metric)
     if kind == "zone":
         lonlat = shapely.orient_polygons(_polygonal(lonlat), exterior_cw=False)

@@ -2,8 +2,10 @@
 
 Tables: ``concept_figures``, ``comparison_summary``, ``comparison_categories``,
 ``plan_zone_outcomes``, ``amenity_counts``, ``amenity_matches``, ``path_lengths``,
-``consensus_summary``, ``consensus_k_of_n``, ``amenity_clusters``, ``residents_ask`` and
-``plan_agrees``. Files are UTF-8 with a BOM (spreadsheets then read Cyrillic). Text cells
+``consensus_summary``, ``consensus_k_of_n``, ``amenity_clusters``, ``residents_ask`` (with the
+room's reasons for each use) and ``plan_agrees``, then the costs (``cost_summary``,
+``cost_by_category``, ``cost_vs_plan``), ``vision_provenance`` and ``reasons``
+(:mod:`codesign.export.decision_tables`). Files are UTF-8 with a BOM (spreadsheets then read Cyrillic). Text cells
 starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading apostrophe, so
 a spreadsheet never runs them as formulas.
 
@@ -25,6 +27,7 @@ from typing import Any
 
 from codesign.analysis.compare import Comparison
 from codesign.analysis.session import SessionAnalysis
+from codesign.export.decision_tables import cost_tables, provenance_table, reason_columns, reasons_table
 from codesign.export.gis import PathOrFile
 from codesign.export.rows import Row, category_labels, cluster_rows, place_rows
 from codesign.i18n import LANGUAGES
@@ -84,6 +87,10 @@ def csv_tables(analysis: SessionAnalysis) -> dict[str, list[Row]]:
     tables |= _consensus_tables(analysis, names)
     for which, name in (("asks", "residents_ask"), ("agreements", "plan_agrees")):
         tables[name] = _place_table(analysis, which)
+    reason_columns(tables["residents_ask"], analysis)
+    tables |= cost_tables(analysis)
+    tables["vision_provenance"] = provenance_table(analysis)
+    tables["reasons"] = reasons_table(analysis)
     return tables
 
 

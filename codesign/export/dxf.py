@@ -5,7 +5,9 @@ A layer per concept and category (``TEAM_1__PLAYGROUND``, ``PLAN__PARKING``, and
 zones (each hole its own closed polyline; exteriors counter-clockwise, holes clockwise, so
 signed areas add up to the zone's area), LWPOLYLINEs for paths, POINTs for amenities, and the
 site's boundary on ``SITE__BOUNDARY``. GDAL reads closed polylines as closed lines (as polygons
-with its option ``DXF_CLOSED_LINE_AS_POLYGON=TRUE``).
+with its option ``DXF_CLOSED_LINE_AS_POLYGON=TRUE``). The joint vision's entities carry their
+provenance as extended data, with a label of it in words on ``VISION__PROVENANCE``
+(:mod:`codesign.export.dxf_provenance`).
 
 >>> dxf_layer_name("team-1", "playground")
 'TEAM_1__PLAYGROUND'
@@ -16,13 +18,15 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from codesign.analysis.session import SessionAnalysis
+from codesign.domain.session import VISION_OWNER
 from codesign.domain.taxonomy import category
+from codesign.export.dxf_provenance import tag_vision_feature
 from codesign.render.styles import CONTEXT
 
 if TYPE_CHECKING:
@@ -102,7 +106,7 @@ class _Drawing:
             self.doc.layers.add(name, true_color=ezdxf.rgb2int(_rgb(colour)))
         return name
 
-    def polygons(self, geom: BaseGeometry, layer: str) -> None:
+    def polygons(self, geom: BaseGeometry, layer: str) -> list[Any]:
         """Every ring of every polygon of ``geom`` as a closed polyline.
 
         Parameters
@@ -111,13 +115,20 @@ class _Drawing:
             Metres.
         layer : str
             The layer.
+
+        Returns
+        -------
+        list
+            The polylines drawn.
         """
+        drawn = []
         for polygon in shapely.get_parts(geom):
             if polygon.geom_type == "Polygon":
                 for ring in _rings(polygon):
-                    self.modelspace.add_lwpolyline(ring, close=True, dxfattribs={"layer": layer})
+                    drawn.append(self.modelspace.add_lwpolyline(ring, close=True, dxfattribs={"layer": layer}))
+        return drawn
 
-    def feature(self, metric: BaseGeometry, layer: str) -> None:
+    def feature(self, metric: BaseGeometry, layer: str) -> list[Any]:
         """A feature's parts: polygons as closed polylines, lines as polylines, points.
 
         Parameters
@@ -126,17 +137,25 @@ class _Drawing:
             The feature, metres.
         layer : str
             The layer.
+
+        Returns
+        -------
+        list
+            The entities drawn.
         """
+        drawn = []
         for part in shapely.get_parts(metric):
             if part.geom_type == "Polygon":
-                self.polygons(part, layer)
+                drawn += self.polygons(part, layer)
             elif part.geom_type == "LineString":
-                self.modelspace.add_lwpolyline([(x, y) for x, y, *_ in part.coords], dxfattribs={"layer": layer})
+                coords = [(x, y) for x, y, *_ in part.coords]
+                drawn.append(self.modelspace.add_lwpolyline(coords, dxfattribs={"layer": layer}))
             elif part.geom_type == "Point":
-                self.modelspace.add_point((part.x, part.y), dxfattribs={"layer": layer})
+                drawn.append(self.modelspace.add_point((part.x, part.y), dxfattribs={"layer": layer}))
+        return drawn
 
 
-def export_dxf(analysis: SessionAnalysis, path: str | os.PathLike[str]) -> Path:
+def export_dxf(analysis: SessionAnalysis, path: str | os.PathLike[str], lang: str = "ru") -> Path:
     """Write the session's concepts and agreed ground as a DXF drawing in the site's UTM zone (metres).
 
     Parameters
@@ -145,6 +164,8 @@ def export_dxf(analysis: SessionAnalysis, path: str | os.PathLike[str]) -> Path:
         The session's analysis.
     path : str or os.PathLike
         The file to write.
+    lang : str
+        The language of the joint vision's provenance labels.
 
     Returns
     -------
@@ -154,13 +175,16 @@ def export_dxf(analysis: SessionAnalysis, path: str | os.PathLike[str]) -> Path:
     frame = analysis.frame
     drawing = _Drawing(analysis)
     drawing.polygons(frame.boundary, drawing.layer("SITE__BOUNDARY", CONTEXT["site_edge"]))
+    team_names = {team.id: team.name for team in analysis.session.teams}
     for owner, concept in analysis.concepts():
         for feature in concept.features:
             cat = category(feature.category)
             metric = frame.to_metric(feature.geometry)
             if cat.kind == "zone":  # exteriors counter-clockwise, holes clockwise
                 metric = shapely.orient_polygons(metric, exterior_cw=False)
-            drawing.feature(metric, drawing.layer(dxf_layer_name(owner, cat.id), cat.colour))
+            drawn = drawing.feature(metric, drawing.layer(dxf_layer_name(owner, cat.id), cat.colour))
+            if owner == VISION_OWNER and drawn:
+                tag_vision_feature(drawing.doc, drawing.modelspace, drawn, feature, metric, team_names, lang)
     consensus = analysis.consensus
     agreed: dict[str, list[BaseGeometry]] = {}
     for face, state, cid in zip(consensus.faces, consensus.states, consensus.majority, strict=True):

@@ -1,8 +1,9 @@
 """GIS files of a session: one GeoPackage, or one GeoJSON file per layer in a zip.
 
 Layers, in this order: ``site``, ``plan``, a layer per team's concept (``concept_team_1``, ...),
-``vision``, ``consensus_faces``, ``amenity_clusters``, and with a plan ``residents_ask`` and
-``plan_agrees``. Geometry is WGS84; ``area_m2`` / ``length_m`` are measured in the site's UTM
+``vision``, ``consensus_faces``, ``amenity_clusters``, with a plan ``residents_ask`` and
+``plan_agrees``, and ``check_failures`` (where concepts fail the design norms,
+:mod:`codesign.export.norms`). Geometry is WGS84; ``area_m2`` / ``length_m`` are measured in the site's UTM
 zone.
 
 >>> concept_layer_name("team-1"), concept_layer_name("plan")
@@ -22,6 +23,7 @@ import shapely
 
 from codesign.analysis.session import SessionAnalysis
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
+from codesign.export.norms import failure_rows
 from codesign.export.rows import Row, cluster_rows, concept_rows, consensus_face_rows, measures, place_rows
 from codesign.i18n import LANGUAGES
 
@@ -91,6 +93,7 @@ def gis_layers(analysis: SessionAnalysis) -> dict[str, list[Row]]:
     if analysis.plan is not None:
         layers["residents_ask"] = place_rows(analysis, "asks")
         layers["plan_agrees"] = place_rows(analysis, "agreements")
+    layers["check_failures"] = failure_rows(analysis)
     return layers
 
 

@@ -17,13 +17,24 @@ from shapely.geometry.base import BaseGeometry
 
 from codesign.analysis.compare import category_label
 from codesign.analysis.consensus import Consensus
+from codesign.analysis.cost import feature_cost
 from codesign.analysis.session import SessionAnalysis
-from codesign.domain.concept import Concept
+from codesign.domain.concept import Concept, ConceptFeature
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.domain.taxonomy import categories
 from codesign.i18n import LANGUAGES
 
-__all__ = ["Row", "category_labels", "cluster_rows", "concept_rows", "consensus_face_rows", "measures", "place_rows"]
+__all__ = [
+    "Row",
+    "category_labels",
+    "cluster_rows",
+    "concept_rows",
+    "consensus_face_rows",
+    "cost_columns",
+    "measures",
+    "place_rows",
+    "provenance_columns",
+]
 
 #: One feature or table row: column -> value.
 Row = dict[str, Any]
@@ -66,7 +77,7 @@ def measures(geom: BaseGeometry, analysis: SessionAnalysis) -> tuple[float, floa
 
 
 def concept_rows(owner: str, concept: Concept, analysis: SessionAnalysis) -> list[Row]:
-    """One row per feature of a concept, with its owner, category labels and measures.
+    """One row per feature of a concept: owner, category labels, measures, cost; the vision's provenance.
 
     Parameters
     ----------
@@ -101,10 +112,86 @@ def concept_rows(owner: str, concept: Concept, analysis: SessionAnalysis) -> lis
                 "area_m2": area,
                 "length_m": 0.0 if feature.kind == "amenity" else length,
                 "illustrative": concept.illustrative,
+                **cost_columns(feature, analysis),
+                **(provenance_columns(feature, analysis) if owner == VISION_OWNER else {}),
                 "geometry": feature.geometry,
             }
         )
     return rows
+
+
+def cost_columns(feature: ConceptFeature, analysis: SessionAnalysis) -> Row:
+    """A feature's own quantity and cost with the session's price list (:func:`~codesign.analysis.cost.feature_cost`).
+
+    Parameters
+    ----------
+    feature : ConceptFeature
+        The feature.
+    analysis : SessionAnalysis
+        The analysis (its price list and metric frame).
+
+    Returns
+    -------
+    Row
+        ``quantity``, ``unit`` (m2, m, pcs), ``unit_price`` and ``cost`` (None without a price),
+        ``currency``, ``prices_illustrative``.
+    """
+    prices = analysis.costing.prices
+    line = feature_cost(feature, analysis.frame, prices)
+    return {
+        "quantity": round(line.quantity, 2),
+        "unit": line.unit,
+        "unit_price": line.unit_price,
+        "cost": None if line.cost is None else round(line.cost, 2),
+        "currency": prices.currency,
+        "prices_illustrative": prices.illustrative,
+    }
+
+
+def provenance_columns(feature: ConceptFeature, analysis: SessionAnalysis) -> Row:
+    """Where a feature of the joint vision came from, as columns (empty for one without provenance).
+
+    Parameters
+    ----------
+    feature : ConceptFeature
+        A feature of the joint vision.
+    analysis : SessionAnalysis
+        The analysis (the teams' names).
+
+    Returns
+    -------
+    Row
+        ``origin`` (consensus, room, or "" when unknown), ``edited``, ``teams`` (ids), ``team_names``,
+        ``support`` and ``voices`` (k of N), ``votes``, ``ground_votes``, ``plan_same_use`` (yes,
+        no, or "" without a plan) and ``plan_use``.
+    """
+    p = feature.provenance
+    names = {team.id: team.name for team in analysis.session.teams}
+    if p is None:
+        return {
+            "origin": "",
+            "edited": "",
+            "teams": "",
+            "team_names": "",
+            "support": None,
+            "voices": None,
+            "votes": None,
+            "ground_votes": None,
+            "plan_same_use": "",
+            "plan_use": "",
+        }
+    return {
+        "origin": p.origin,
+        "edited": "yes" if p.edited else "no",
+        "teams": ", ".join(p.teams),
+        "team_names": ", ".join(names.get(t, t) for t in p.teams),
+        "support": p.support if p.origin == "consensus" else None,
+        "voices": p.voices if p.origin == "consensus" else None,
+        "votes": p.votes if p.origin == "consensus" else None,
+        "ground_votes": p.ground_votes if p.origin == "consensus" else None,
+        "plan_same_use": "" if p.plan_same_use is None else "yes" if p.plan_same_use else "no",
+        "plan_use": p.plan_use,
+    }
 
 
 def consensus_face_rows(consensus: Consensus) -> list[Row]:

@@ -126,7 +126,7 @@ def render_consensus_map(analysis: SessionAnalysis, lang: str, size_mm: tuple[fl
     present_zones = set(result.majority)
     for cat in categories("zone"):
         if cat.id in present_zones:
-            site_map.legend_patch(cat.colour, cat.label(lang), alpha=_LEGEND_OPACITY)
+            site_map.legend_patch(cat.colour, cat.label(lang), alpha=_LEGEND_OPACITY, icon=cat.icon)
     if any(is_hatched(state) for state in result.states):
         site_map.legend_patch("#ffffff", translate("consensus.contested", lang), alpha=1.0, hatch=HATCH, edge="#555555")
     for cid in dict.fromkeys(c.category for c in result.supported_clusters()):
@@ -170,6 +170,6 @@ def render_places_map(
         point = shapely.point_on_surface(place.geometry)
         site_map.number(point.x, point.y, str(number), outline)
     for cid in dict.fromkeys(p.category for p in places):
-        site_map.legend_patch(category(cid).colour, category(cid).label(lang), edge=outline)
+        site_map.legend_patch(category(cid).colour, category(cid).label(lang), edge=outline, icon=category(cid).icon)
     site_map.legend_patch("#bbbbbb", translate("report.map.plan_faded", lang), alpha=0.4, edge="none")
     return site_map.png()

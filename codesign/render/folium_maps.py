@@ -35,6 +35,7 @@ from codesign.domain.concept import Concept, concept_to_geojson
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories
 from codesign.i18n import translate
+from codesign.render.icons import icon_path_data
 from codesign.render.styles import CONTEXT
 
 __all__ = [
@@ -182,6 +183,30 @@ def context_geojson(site: Site, precision: int = 6) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+_HELPERS_SCRIPT = _TEMPLATES.from_string(
+    """
+{% macro script(this, kwargs) %}
+window.cdDeepMerge = function (target, source) {
+  Object.keys(source).forEach(function (k) {
+    if (source[k] && typeof source[k] === "object") { window.cdDeepMerge(target[k] = target[k] || {}, source[k]); }
+    else { target[k] = source[k]; }
+  });
+};
+{% endmacro %}
+"""
+)
+
+
+class _Helpers(MacroElement):
+    """Functions the map's other scripts share (``window.cdDeepMerge``)."""
+
+    _template = _HELPERS_SCRIPT
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Helpers"
+
+
 _SITE_SCRIPT = _TEMPLATES.from_string(
     """
 {% macro script(this, kwargs) %}
@@ -214,15 +239,13 @@ _SITE_SCRIPT = _TEMPLATES.from_string(
   attribution.textContent = {{ this.attribution|tojson }};
   L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
   map.attributionControl.setPrefix(false);
-  map.attributionControl.addAttribution(attribution.outerHTML);
+  if (attribution.textContent) { map.attributionControl.addAttribution(attribution.outerHTML); }
   map.fitBounds({{ this.bounds|tojson }}, {padding: [12, 12]});
-  if (L.drawLocal) { deepMerge(L.drawLocal, {{ this.draw_local|tojson }}); }
-  function deepMerge(target, source) {
-    Object.keys(source).forEach(function (k) {
-      if (source[k] && typeof source[k] === "object") { deepMerge(target[k] = target[k] || {}, source[k]); }
-      else { target[k] = source[k]; }
-    });
-  }
+  // the Leaflet.draw control, for the language layer to relabel in place
+  if (L.Control.Draw) { L.Control.Draw.addInitHook(function () { window.cdDrawControl = this; }); }
+  {% if this.draw_local %}
+  if (L.drawLocal) { window.cdDeepMerge(L.drawLocal, {{ this.draw_local|tojson }}); }
+  {% endif %}
   // Every new shape gets a draft id before the app hears of it, so a shape that
   // reaches the app twice is never stored twice.
   map.on("draw:created", function (e) {
@@ -242,90 +265,28 @@ class _SiteLayers(MacroElement):
     ----------
     site : Site
         The site.
-    lang : str
-        The language of the attribution notice and Leaflet.draw.
+    lang : str or None
+        The language of the attribution notice and Leaflet.draw; None: none here, the
+        language layer sets them (so the map is the same in every language).
     context : dict of str to Any
         :func:`context_geojson` output.
     """
 
     _template = _SITE_SCRIPT
 
-    def __init__(self, site: Site, lang: str, context: dict[str, Any]) -> None:
+    def __init__(self, site: Site, lang: str | None, context: dict[str, Any]) -> None:
         super().__init__()
         self._name = "SiteLayers"
         self.context = context
         self.styles = _CONTEXT_STYLES
         self.own_styles = _SITE_AND_TREE_STYLES
         self.boundary = shapely.geometry.mapping(site.boundary)
-        notice = translate("map.illustrative", lang) if site.illustrative else ""
+        notice = translate("map.illustrative", lang) if lang and site.illustrative else ""
         self.attribution = " · ".join(x for x in (notice, site.attribution) if x)
         self.bounds = site.bounds_latlon
-        self.draw_local = draw_local(lang)
+        from codesign.render.folium_language import draw_local  # it imports this module
 
-
-def draw_local(lang: str) -> dict[str, Any]:
-    """Leaflet.draw's user-facing strings in ``lang`` (it ships English only).
-
-    Parameters
-    ----------
-    lang : str
-        ``ru``, ``kk`` or ``en``.
-
-    Returns
-    -------
-    dict of str to Any
-        Nested like Leaflet.draw's ``L.drawLocal``.
-    """
-
-    def t(key: str) -> str:
-        return translate(f"draw.{key}", lang)
-
-    return {
-        "draw": {
-            "toolbar": {
-                "actions": {"title": t("cancel_title"), "text": t("cancel")},
-                "finish": {"title": t("finish_title"), "text": t("finish")},
-                "undo": {"title": t("undo_title"), "text": t("undo")},
-                "buttons": {
-                    "polyline": t("button_path"),
-                    "polygon": t("button_zone"),
-                    "rectangle": t("button_rectangle"),
-                    "marker": t("button_amenity"),
-                },
-            },
-            "handlers": {
-                "polygon": {
-                    "tooltip": {"start": t("polygon_start"), "cont": t("polygon_cont"), "end": t("polygon_end")}
-                },
-                "polyline": {
-                    "error": t("polyline_error"),
-                    "tooltip": {"start": t("polyline_start"), "cont": t("polyline_cont"), "end": t("polyline_end")},
-                },
-                "rectangle": {"tooltip": {"start": t("rectangle_start")}},
-                "simpleshape": {"tooltip": {"end": t("simpleshape_end")}},
-                "marker": {"tooltip": {"start": t("marker_start")}},
-            },
-        },
-        "edit": {
-            "toolbar": {
-                "actions": {
-                    "save": {"title": t("save_title"), "text": t("save")},
-                    "cancel": {"title": t("cancel_edit_title"), "text": t("cancel")},
-                    "clearAll": {"title": t("clear_all_title"), "text": t("clear_all")},
-                },
-                "buttons": {
-                    "edit": t("button_edit"),
-                    "editDisabled": t("button_edit_disabled"),
-                    "remove": t("button_remove"),
-                    "removeDisabled": t("button_remove_disabled"),
-                },
-            },
-            "handlers": {
-                "edit": {"tooltip": {"text": t("edit_text"), "subtext": t("edit_subtext")}},
-                "remove": {"tooltip": {"text": t("remove_text")}},
-            },
-        },
-    }
+        self.draw_local = draw_local(lang) if lang else {}
 
 
 def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, editable: bool = True) -> folium.Map:
@@ -340,7 +301,8 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     context : dict of str to Any, or None
         :func:`context_geojson` output (pass a cached copy to save time; None: made here).
     editable : bool
-        Add the Leaflet.draw toolbar.
+        Add the Leaflet.draw toolbar. The editable map is the same in every language (switching
+        language then keeps the view and a half-drawn shape): pass :func:`language_layer` with it.
 
     Returns
     -------
@@ -361,18 +323,23 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
     assets = vendor_assets()
     m.default_js = assets["js"][:1]
     m.default_css = assets["css"]
-    _SiteLayers(site, lang, context if context is not None else context_geojson(site)).add_to(m)
+    _Helpers().add_to(m)
+    _SiteLayers(site, None if editable else lang, context if context is not None else context_geojson(site)).add_to(m)
     if editable:
+        from codesign.render.draw_measure import DRAW_MEASURE_OPTIONS as MEASURE  # noqa: PLC0415
+        from codesign.render.draw_measure import LiveMeasures  # noqa: PLC0415
+        from codesign.render.instant_drawings import InstantDrawings  # noqa: PLC0415
+
         draw = folium.plugins.Draw(
             position="topleft",
             draw_options={
-                "polyline": {"shapeOptions": {"color": "#222222", "weight": 5}},
+                "polyline": {"shapeOptions": {"color": "#222222", "weight": 5}, **MEASURE["polyline"]},
                 "polygon": {
                     "allowIntersection": True,
-                    "showArea": False,
                     "shapeOptions": {"color": "#222222", "weight": 3},
+                    **MEASURE["polygon"],
                 },
-                "rectangle": {"shapeOptions": {"color": "#222222", "weight": 3}, "showArea": False},
+                "rectangle": {"shapeOptions": {"color": "#222222", "weight": 3}, **MEASURE["rectangle"]},
                 "circle": False,
                 "circlemarker": False,
                 "marker": True,
@@ -382,6 +349,8 @@ def sketch_map(site: Site, lang: str, *, context: dict[str, Any] | None = None, 
         draw.default_js = assets["js"][1:]
         draw.default_css = []
         draw.add_to(m)
+        LiveMeasures(lang).add_to(m)  # area and length while drawing, in the team's language
+        InstantDrawings().add_to(m)  # a finished shape reaches the app without the 250 ms debounce
     return m
 
 
@@ -393,8 +362,22 @@ var {{ this.get_name() }} = L.featureGroup();
   var data = {{ this.data|tojson }};
   var styles = {{ this.styles|tojson }};
   var target = (window.drawnItems && window.drawnItems.clearLayers) ? window.drawnItems : {{ this.get_name() }};
-  target.clearLayers();
   function text(value) { var el = document.createElement("span"); el.textContent = value; return el; }
+  function tip(f) {
+    var s = styles[f.properties.category] || {label: f.properties.category};
+    return text(s.label + (f.properties.label ? ": " + f.properties.label : ""));
+  }
+  // The same shapes in another language: only the tooltips change, so a shape being edited
+  // or drawn on the map is left alone.
+  var key = JSON.stringify(data);
+  if (window.cdConceptKey === key && target === window.cdConceptTarget) {
+    target.eachLayer(function (layer) {
+      if (layer.feature && layer.getTooltip()) { layer.setTooltipContent(tip(layer.feature)); }
+    });
+    return;
+  }
+  window.cdConceptKey = key; window.cdConceptTarget = target;
+  target.clearLayers();
   L.geoJSON(data, {
     style: function (f) {
       var s = styles[f.properties.category] || {colour: "#555555"};
@@ -402,17 +385,17 @@ var {{ this.get_name() }} = L.featureGroup();
       return {color: s.colour, weight: 2, fillColor: s.colour, fillOpacity: 0.55};
     },
     pointToLayer: function (f, ll) {
-      var s = styles[f.properties.category] || {colour: "#555555", icon: "?"};
-      var el = document.createElement("div");
-      el.className = "cd-amenity"; el.style.borderColor = s.colour; el.textContent = s.icon;
+      var s = styles[f.properties.category] || {colour: "#555555", path: ""};
+      var el = document.createElement("div"), ns = "http://www.w3.org/2000/svg";
+      el.className = "cd-amenity"; el.style.borderColor = s.colour;
+      var svg = document.createElementNS(ns, "svg"), glyph = document.createElementNS(ns, "path");
+      svg.setAttribute("viewBox", "0 -960 960 960"); svg.setAttribute("aria-hidden", "true");
+      glyph.setAttribute("d", s.path); glyph.setAttribute("fill", s.colour);
+      svg.appendChild(glyph); el.appendChild(svg);
       return L.marker(ll, {icon: L.divIcon({className: "cd-amenity-icon", html: el,
                                              iconSize: [34, 34], iconAnchor: [17, 17]})});
     },
-    onEachFeature: function (f, layer) {
-      var s = styles[f.properties.category] || {label: f.properties.category};
-      var tip = s.label + (f.properties.label ? ": " + f.properties.label : "");
-      layer.bindTooltip(text(tip), {sticky: true});
-    }
+    onEachFeature: function (f, layer) { layer.bindTooltip(tip(f), {sticky: true}); }
   }).eachLayer(function (layer) { target.addLayer(layer); });
 })();
 {% endmacro %}
@@ -436,7 +419,9 @@ class _ConceptGroup(folium.FeatureGroup):
     def __init__(self, data: dict[str, Any], lang: str) -> None:
         super().__init__(name="concept", control=False)
         self.data = data
-        self.styles = {c.id: {"colour": c.colour, "icon": c.icon, "label": c.label(lang)} for c in categories()}
+        self.styles = {
+            c.id: {"colour": c.colour, "path": icon_path_data(c.icon), "label": c.label(lang)} for c in categories()
+        }
 
 
 def concept_layer(concept: Concept, lang: str) -> folium.FeatureGroup:

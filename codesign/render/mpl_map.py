@@ -27,7 +27,10 @@ from codesign.domain.concept import Concept
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import categories, category
 from codesign.i18n import translate
+from codesign.render.glyphs import printable
+from codesign.render.icons import icon_mpl_path
 from codesign.render.mpl_parts import (
+    Extent,
     draw_context,
     draw_north_arrow,
     draw_scale_bar,
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.path import Path as MplPath
     from matplotlib.typing import LineStyleType
+
+#: Amenity icons are drawn this many times the area a plain marker would get.
+_ICON_AREA = 1.8
 
 __all__ = ["MAP_DPI", "SiteMap", "legend_width_mm", "render_concept_map"]
 
@@ -66,10 +72,19 @@ class SiteMap:
         Width of the legend column on the right, mm.
     dpi : int
         Resolution, dots per inch.
+    extent : tuple of float or None
+        The area drawn (x0, y0, x1, y1) in the site's metres, with the map's proportions (a paper
+        sheet prints its map at a round scale); default: the site with a margin around it.
     """
 
     def __init__(
-        self, site: Site, lang: str, size_mm: tuple[float, float], legend_mm: float, dpi: int = MAP_DPI
+        self,
+        site: Site,
+        lang: str,
+        size_mm: tuple[float, float],
+        legend_mm: float,
+        dpi: int = MAP_DPI,
+        extent: Extent | None = None,
     ) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -83,12 +98,19 @@ class SiteMap:
         self.ax.set_axis_off()
         self.legend_left = self.map_mm[0] / width + 0.015
         self.legend_mm = legend_mm
-        self.handles: list[Artist] = []
-        self._extent()
+        self.handles: list[Artist | tuple[Artist, Artist]] = []
+        self._extent(extent)
         self._context()
 
     # ------------------------------------------------------------------ frame
-    def _extent(self) -> None:
+    def _extent(self, given: Extent | None) -> None:
+        if given is not None:
+            self.extent = given
+            self.ax.set_xlim(given[0], given[2])
+            self.ax.set_ylim(given[1], given[3])
+            self.ax.set_aspect("equal", adjustable="box")
+            self.metres_per_mm = (given[2] - given[0]) / self.map_mm[0]
+            return
         minx, miny, maxx, maxy = self.frame.boundary.bounds
         pad = 0.06 * max(maxx - minx, maxy - miny)
         minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
@@ -202,7 +224,7 @@ class SiteMap:
         self.ax.scatter(
             arr[:, 0],
             arr[:, 1],
-            s=size,
+            s=np.asarray(size) * _ICON_AREA,  # an icon fills less of its box than a disc
             marker=amenity_marker(cid),
             c=category(cid).colour,
             edgecolors="#1a1a1a",
@@ -240,9 +262,16 @@ class SiteMap:
 
     # ------------------------------------------------------------------ legend
     def legend_patch(
-        self, colour: str, label: str, *, alpha: float = 0.82, hatch: str | None = None, edge: str = "#3a3a3a"
+        self,
+        colour: str,
+        label: str,
+        *,
+        alpha: float = 0.82,
+        hatch: str | None = None,
+        edge: str = "#3a3a3a",
+        icon: str | None = None,
     ) -> None:
-        """A filled square in the legend.
+        """A filled square in the legend, with a category's icon on it if given.
 
         Parameters
         ----------
@@ -256,13 +285,19 @@ class SiteMap:
             A matplotlib hatch pattern.
         edge : str
             Edge colour.
+        icon : str or None
+            A category's icon (:mod:`codesign.render.icons`), drawn on the square.
         """
         from matplotlib.colors import to_rgba
+        from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        self.handles.append(
-            Patch(facecolor=to_rgba(colour, alpha), edgecolor=edge, hatch=hatch, linewidth=0.6, label=label)
-        )
+        patch = Patch(facecolor=to_rgba(colour, alpha), edgecolor=edge, hatch=hatch, linewidth=0.6, label=label)
+        if icon is None:
+            self.handles.append(patch)
+            return
+        mark = Line2D([], [], linestyle="none", marker=icon_mpl_path(icon), markersize=5.5, color="#2a2a2a")
+        self.handles.append((patch, mark))
 
     def legend_line(self, colour: str, label: str, *, width: float = 2.0, style: LineStyleType = "-") -> None:
         """A line in the legend.
@@ -300,7 +335,7 @@ class SiteMap:
                 [],
                 linestyle="none",
                 marker=amenity_marker(cid),
-                markersize=6,
+                markersize=8,
                 markerfacecolor=category(cid).colour,
                 markeredgecolor="#1a1a1a",
                 markeredgewidth=0.5,
@@ -330,7 +365,7 @@ class SiteMap:
             if cat.id not in present:
                 continue
             if cat.kind == "zone":
-                self.legend_patch(cat.colour, cat.label(self.lang))
+                self.legend_patch(cat.colour, cat.label(self.lang), icon=cat.icon)
             elif cat.kind == "path":
                 self.legend_line(cat.colour, cat.label(self.lang))
             else:
@@ -350,6 +385,7 @@ class SiteMap:
             A 256-colour PNG.
         """
         from matplotlib.collections import PathCollection
+        from matplotlib.legend_handler import HandlerTuple
         from matplotlib.lines import Line2D
 
         self.ax.add_collection(
@@ -368,10 +404,11 @@ class SiteMap:
         site_line = Line2D([], [], color=CONTEXT["site_edge"], linewidth=1.4, linestyle="--", label=site_label)
         handles = [*self.handles, site_line]
         chars = max(14, int(self.legend_mm / 1.75))
-        for handle in handles:
-            handle.set_label(textwrap.fill(str(handle.get_label()), chars))
+        labels = [textwrap.fill(str((h[0] if isinstance(h, tuple) else h).get_label()), chars) for h in handles]
         self.figure.legend(
             handles=handles,
+            labels=labels,
+            handler_map={tuple: HandlerTuple(ndivide=1, pad=0)},  # a zone's square with its icon on it
             loc="upper left",
             bbox_to_anchor=(self.legend_left, 0.995),
             frameon=False,
@@ -393,10 +430,12 @@ class SiteMap:
         from matplotlib.text import Text
         from PIL import Image
 
+        missing = translate("report.missing_glyph", self.lang)
         for text in self.figure.findobj(Text):
             # a "$" in a team name, a street or a legend is a dollar sign: never mathtext, never TeX
             text.set_parse_math(False)
             text.set_usetex(False)
+            text.set_text(printable(text.get_text(), missing))  # an emoji: a mark, not an empty box
         self.canvas.draw()
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB")
         # 256 colours hold these flat maps; the PDF gets about 2.5 times smaller

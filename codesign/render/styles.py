@@ -26,8 +26,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from codesign.analysis.compare import AGREEMENT_STATES
+
+if TYPE_CHECKING:
+    from matplotlib.path import Path as MplPath
 
 __all__ = [
     "FONT_BOLD",
@@ -36,7 +40,7 @@ __all__ = [
     "AGREEMENT_OPACITY_PAPER",
     "AGREEMENT_OPACITY_SCREEN",
     "AGREE_OUTLINE",
-    "AMENITY_MARKERS",
+    "BUDGET_COLOURS",
     "ASK_OUTLINE",
     "CONTEXT",
     "DISPUTE_OUTLINE",
@@ -73,22 +77,6 @@ DISPUTE_OUTLINE = "#B00020"
 HATCHED_STATES = frozenset({"contested"})
 #: Opacity of a consensus face nobody backs, and how much full backing adds.
 _OPACITY_FLOOR, _OPACITY_RANGE = 0.2, 0.7
-
-#: Amenities told apart by marker shape (matplotlib marker codes) as well as colour.
-AMENITY_MARKERS = MappingProxyType(
-    {
-        "bench": "s",
-        "lamp": "^",
-        "bin": "v",
-        "drinking_water": "D",
-        "toilet": "P",
-        "bike_rack": "X",
-        "shade_pavilion": "p",
-        "art_object": "*",
-        "info_board": "h",
-        "tree": "o",
-    }
-)
 
 #: The site and its context layers: fill and edge colours shared by the three renderers.
 CONTEXT = MappingProxyType(
@@ -190,8 +178,8 @@ def cluster_area_pt2(support: float) -> float:
     return 14 + 50 * support
 
 
-def amenity_marker(category_id: str) -> str:
-    """The matplotlib marker of an amenity category (a circle for one without its own).
+def amenity_marker(category_id: str) -> MplPath:
+    """The matplotlib marker of an amenity category: its icon (:mod:`codesign.render.icons`).
 
     Parameters
     ----------
@@ -200,7 +188,14 @@ def amenity_marker(category_id: str) -> str:
 
     Returns
     -------
-    str
-        A matplotlib marker code.
+    matplotlib.path.Path
+        The category's icon as a marker path, so the report shows the icon the tablet shows.
     """
-    return AMENITY_MARKERS.get(category_id, "o")
+    from codesign.domain.taxonomy import category
+    from codesign.render.icons import icon_mpl_path
+
+    return icon_mpl_path(category(category_id).icon)
+
+
+#: The budget bar (tablet, projector): within the budget, near it (from 90 %), over it. Okabe-Ito.
+BUDGET_COLOURS = MappingProxyType({"under": "#009E73", "near": "#E69F00", "over": "#D55E00"})

@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from codesign.domain.concept import Concept
 from codesign.domain.site import Site
 from codesign.domain.taxonomy import category
+from codesign.render.icons import icon_path_data
 from codesign.render.styles import CONTEXT
 
 __all__ = ["concept_svg"]
@@ -36,6 +37,18 @@ _CONTEXT_STYLE = {
 }
 #: Zones on a thumbnail: their category colour, fairly opaque (the picture is small).
 ZONE_OPACITY = 0.8
+#: An icon on a thumbnail (an amenity, or a zone big enough): its side, px.
+_ICON_PX = 10.0
+
+
+def _icon_at(x: float, y: float, name: str, colour: str) -> str:
+    """A category's icon (vendored Material Symbol) in a white disc centred on (x, y) px."""
+    half, scale = _ICON_PX / 2, _ICON_PX / 960
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{half + 1.5:.1f}" fill="#fff" stroke="{colour}" stroke-width="1"/>'
+        f'<path transform="translate({x - half:.1f} {y + half:.1f}) scale({scale:.5f})" fill="{colour}" '
+        f'd="{icon_path_data(name)}"/>'
+    )
 
 
 def _path(geom: BaseGeometry, to_px: Callable[[np.ndarray], np.ndarray]) -> str:
@@ -126,22 +139,27 @@ def concept_svg(concept: Concept, site: Site, width: int = 360, height: int = 26
     if title:
         out.append(f"<title>{escape(_XML_INVALID.sub('', title))}</title>")
     out.append(backdrop.svg)
+    icons: list[str] = []
     for kind in ("zone", "path", "amenity"):
         for f in concept.features:
             if f.kind != kind:
                 continue
             colour = category(f.category).colour
             geom = frame.to_metric(f.geometry)
+            icon = category(f.category).icon
             if kind == "zone":
                 out.append(
                     f'<path d="{_path(geom, to_px)}" fill="{colour}" fill-opacity="{ZONE_OPACITY}" stroke="{colour}"/>'
                 )
+                (x0, y0), (x1, y1) = to_px(np.asarray(geom.bounds).reshape(2, 2))
+                if min(abs(x1 - x0), abs(y1 - y0)) >= 3 * _ICON_PX:  # big enough to carry its icon
+                    ((x, y),) = to_px(np.asarray(geom.point_on_surface().coords))
+                    icons.append(_icon_at(x, y, icon, colour))
             elif kind == "path":
                 out.append(f'<path d="{_path(geom, to_px)}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
             else:
                 ((x, y),) = to_px(np.asarray(geom.coords))
-                out.append(
-                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}" stroke="#fff" stroke-width="1"/>'
-                )
+                icons.append(_icon_at(x, y, icon, colour))
+    out.extend(icons)  # above every shape
     out.append("</svg>")
     return "".join(out)

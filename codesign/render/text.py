@@ -10,6 +10,10 @@ True
 '68.2 %'
 >>> format_kappa(None, "en"), format_kappa(0.4567, "ru")
 ('—', '0,46')
+>>> format_money(21000000, "KZT", "ru") == "21\xa0000\xa0000 ₸"
+True
+>>> format_signed_money(-6750000, "KZT", "en"), format_money(None, "KZT", "en")
+('−6,750,000 ₸', '—')
 >>> format_time("2026-12-01T10:15:02+00:00"), format_time(None)
 ('2026-12-01 10:15 UTC', '—')
 """
@@ -21,10 +25,21 @@ from datetime import UTC, datetime
 
 from codesign.i18n import format_number
 
-__all__ = ["NO_VALUE", "format_area", "format_kappa", "format_number", "format_percent", "format_time"]
+__all__ = [
+    "NO_VALUE",
+    "format_area",
+    "format_kappa",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_signed_money",
+    "format_time",
+]
 
 #: What stands where there is no value (no kappa, no time).
 NO_VALUE = "—"
+#: Signs of the currencies a price list may name; others are written as their code.
+CURRENCY_SIGNS = {"KZT": "₸", "RUB": "₽", "USD": "$", "EUR": "€"}
 
 
 def format_area(value: float, lang: str) -> str:
@@ -103,3 +118,48 @@ def format_time(iso: str | None) -> str:
         return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     except ValueError:
         return iso[:40]
+
+
+def format_money(amount: float | None, currency: str, lang: str) -> str:
+    """An amount of money in whole units with the currency's sign: ``21 000 000 ₸``.
+
+    Parameters
+    ----------
+    amount : float or None
+        The amount; None when there is no price.
+    currency : str
+        An ISO 4217 code (``KZT``).
+    lang : str
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The amount and the sign (or the code), :data:`NO_VALUE` for None.
+    """
+    if amount is None:
+        return NO_VALUE
+    return f"{format_number(amount, lang, 0)} {CURRENCY_SIGNS.get(currency, currency)}"
+
+
+def format_signed_money(amount: float | None, currency: str, lang: str) -> str:
+    """A difference of money with its sign: ``+500 000 ₸``, ``−6 750 000 ₸``, ``0 ₸``.
+
+    Parameters
+    ----------
+    amount : float or None
+        The difference; None when one side has no price.
+    currency : str
+        An ISO 4217 code.
+    lang : str
+        ``ru``, ``kk`` or ``en``.
+
+    Returns
+    -------
+    str
+        The signed amount, :data:`NO_VALUE` for None.
+    """
+    if amount is None:
+        return NO_VALUE
+    sign = "+" if round(amount) > 0 else "−" if round(amount) < 0 else ""
+    return sign + format_money(abs(amount), currency, lang)

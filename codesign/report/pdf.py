@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from codesign.i18n import translate
+from codesign.render.glyphs import printable
 from codesign.render.styles import FONT_BOLD, FONT_REGULAR
 
 __all__ = ["MARGIN_MM", "PAPER_SIZES_MM", "ReportPdf"]
@@ -27,6 +28,12 @@ __all__ = ["MARGIN_MM", "PAPER_SIZES_MM", "ReportPdf"]
 PAPER_SIZES_MM = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}
 #: The page margin on every side, mm.
 MARGIN_MM = 12.0
+#: Table headings shrink to this (points) before columns are widened for them, and to
+#: :data:`MIN_HEADING_PT` only if widening cannot help: their words must fit their column whole.
+SMALL_HEADING_PT = 6.5
+MIN_HEADING_PT = 5.5
+#: A table cell's left and right padding, mm.
+_CELL_PADDING_MM = 1.0
 
 
 class ReportPdf:
@@ -54,8 +61,13 @@ class ReportPdf:
         lang_code = lang
         running = running_title
         marker = translate("report.illustrative_title", lang) if illustrative else ""
+        missing = translate("report.missing_glyph", lang)
 
         class _Document(FPDF):
+            def normalize_text(self, text: str) -> str:
+                # every string printed or measured: what DejaVu cannot draw becomes a visible placeholder
+                return super().normalize_text(printable(text, missing))
+
             def header(self) -> None:
                 if self.page_no() == 1:
                     return
@@ -245,6 +257,7 @@ class ReportPdf:
         x = doc.l_margin if x is None else x
         width = width or (doc.w - doc.r_margin - x)
         align = align or "L" + "R" * (len(header) - 1)
+        heading_size, widths = self._fit_headings(header, widths, width, size)
         doc.set_font("DejaVu", "", size)
         doc.set_fill_color(255, 255, 255)
         doc.set_x(x)
@@ -254,9 +267,9 @@ class ReportPdf:
             align="LEFT",
             text_align=tuple({"L": "LEFT", "R": "RIGHT", "C": "CENTER"}[a] for a in align),
             line_height=size * 0.5,
-            padding=(0.6, 1.0),
+            padding=(0.6, _CELL_PADDING_MM),
             borders_layout="HORIZONTAL_LINES",
-            headings_style=FontFace(emphasis="BOLD", fill_color=(232, 236, 228)),
+            headings_style=FontFace(emphasis="BOLD", size_pt=heading_size, fill_color=(232, 236, 228)),
             cell_fill_color=(247, 247, 244),
             cell_fill_mode="ROWS",
             markdown=False,
@@ -268,6 +281,35 @@ class ReportPdf:
                     cells.cell(str(cell))
         doc.set_font("DejaVu", "", 9)
         self.gap(2.5, x)
+
+    def _fit_headings(
+        self, header: Sequence[str], widths: Sequence[float], width: float, size: float
+    ) -> tuple[float, tuple[float, ...]]:
+        """A heading size and column widths (mm) at which every heading's words fit their column whole.
+
+        The headings shrink from ``size`` down to :data:`SMALL_HEADING_PT`; if a word is still too
+        wide, columns that need room take it from the others; only if that cannot help either do
+        they shrink further (to :data:`MIN_HEADING_PT`), where a word too long for the page breaks.
+        """
+        doc = self.doc
+        columns = tuple(width * w / sum(widths) for w in widths)
+        heading = size
+        while True:
+            doc.set_font("DejaVu", "B", heading)
+            need = [
+                max((doc.get_string_width(w) for w in text.split()), default=0) + 2 * _CELL_PADDING_MM + 0.3
+                for text in header
+            ]
+            if all(n <= c for n, c in zip(need, columns, strict=True)):
+                break
+            if heading <= SMALL_HEADING_PT and sum(need) <= width:
+                columns = _widen(columns, need)
+                break
+            if heading <= MIN_HEADING_PT:
+                break
+            heading = max(MIN_HEADING_PT, heading - 0.25)
+        doc.set_font("DejaVu", "", size)
+        return heading, columns
 
     def image(self, png: bytes, x: float, y: float, w: float, h: float) -> None:
         """A picture in a thin grey frame.
@@ -348,3 +390,26 @@ class ReportPdf:
             The PDF.
         """
         return bytes(self.doc.output())
+
+
+def _widen(columns: Sequence[float], need: Sequence[float]) -> tuple[float, ...]:
+    """``columns`` (mm) with each at least its ``need``, the room taken from the others in proportion.
+
+    >>> _widen((60, 10, 10), (20, 15, 12))
+    (53.0, 15.0, 12.0)
+    """
+    fixed = [False] * len(columns)
+    out = list(columns)
+    total = sum(columns)
+    while True:
+        for i, (width, wanted) in enumerate(zip(out, need, strict=True)):
+            if width < wanted:
+                out[i], fixed[i] = wanted, True
+        free = [i for i in range(len(out)) if not fixed[i]]
+        room = total - sum(out[i] for i in range(len(out)) if fixed[i])
+        share = sum(columns[i] for i in free)
+        if not free or share <= 0:
+            return tuple(float(w) for w in out)
+        out = [out[i] if fixed[i] else columns[i] * room / share for i in range(len(out))]
+        if all(out[i] >= need[i] - 1e-9 for i in free):
+            return tuple(round(float(w), 6) for w in out)

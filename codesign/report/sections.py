@@ -18,14 +18,17 @@ from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, STATES, cons
 from codesign.analysis.figures import Figures
 from codesign.analysis.session import MIN_PLACE_M2, MIN_PLACE_WIDTH_M, SessionAnalysis
 from codesign.domain.concept import Concept
+from codesign.domain.paper import from_paper, paper_note
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.domain.votes import CONSENSUS_TARGET
 from codesign.errors import CodesignError
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.render.mpl_map import SiteMap, render_concept_map
 from codesign.render.text import format_kappa, format_percent, format_time
+from codesign.report.decisions import cost_section, provenance_appendix, reasons_section
 from codesign.report.disputes import disputes_page
 from codesign.report.findings import comparison_pages, consensus_pages, places_page
+from codesign.report.norms import norms_pages
 from codesign.report.pdf import PAPER_SIZES_MM
 from codesign.report.writer import ProgressCallback, ReportWriter
 
@@ -81,8 +84,12 @@ def build_report(
         concept_pages(w, VISION_OWNER, analysis.vision, None)
         comparison_pages(w, VISION_OWNER, analysis.vision)
     places_page(w, "asks")
+    reasons_section(w)
     places_page(w, "agreements")
+    norms_pages(w)
+    cost_section(w)
     methods_page(w)
+    provenance_appendix(w)
     w.tell(0.98, w.t("report.progress.writing"))
     data = w.pdf.output()
     w.tell(1.0, w.t("report.progress.done"))
@@ -192,7 +199,8 @@ def teams_table(w: ReportWriter, width: float) -> None:
             if concept is None:
                 row.cell(w.t("report.not_saved"))
             else:
-                row.cell(w.t("report.version_short", version=concept.version, time=format_time(concept.saved_at)))
+                version = w.t("report.version_short", version=concept.version, time=format_time(concept.saved_at))
+                row.cell(version + (f" · {paper_note(concept, w.lang)}" if from_paper(concept) else ""))
     doc.set_font("DejaVu", "", 9)
 
 
@@ -315,6 +323,7 @@ def concept_pages(w: ReportWriter, owner: str, concept: Concept, colour: str | N
             pdf.swatch(colour, 4.5)
         pdf.heading(w.t("report.concept.heading", team=w.name(owner)))
     meta = w.t("report.saved_version", version=concept.version, time=format_time(concept.saved_at))
+    meta += f" · {paper_note(concept, w.lang)}" if from_paper(concept) else ""
     if concept.title:
         pdf.subheading(concept.title)
     pdf.paragraph(meta, size=8, colour=(90, 90, 90))

@@ -14,6 +14,7 @@ from codesign.analysis.compare import category_label
 from codesign.analysis.session import SessionAnalysis, owner_name
 from codesign.i18n import translate
 from codesign.render.text import format_area
+from codesign.report.norms import failure_map_count
 from codesign.report.pdf import ReportPdf
 
 __all__ = ["MAX_LISTED", "ProgressCallback", "ReportWriter"]
@@ -122,6 +123,7 @@ class ReportWriter:
         count = 1 + len(a.teams) + (a.plan is not None) + (a.vision is not None)  # overview + concepts
         if a.plan is not None:
             count += len(a.comparisons) + bool(a.asks) + bool(a.agreements)  # overlays, places
+        count += failure_map_count(a)  # design norms (codesign/report/norms.py)
         return count + 1  # consensus
 
     def step(self, message: str) -> None:

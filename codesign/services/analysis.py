@@ -21,10 +21,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, DEFAULT_THRESHOLD
-from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners
+from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners, with_norms
 from codesign.domain.concept import Concept
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.site import load_site
+from codesign.services.norms import session_pack
 from codesign.storage.base import Store
 
 __all__ = ["load_analysis", "voices"]
@@ -37,7 +38,7 @@ def load_analysis(
     threshold: float = DEFAULT_THRESHOLD,
     cluster_distance_m: float = DEFAULT_CLUSTER_DISTANCE_M,
 ) -> SessionAnalysis:
-    """Load the session's latest concepts and votes, and analyse them.
+    """Load the session's latest concepts, votes, rule pack, costing and reasons, and analyse them.
 
     Parameters
     ----------
@@ -79,7 +80,10 @@ def load_analysis(
         votes,
         threshold=threshold,
         cluster_distance_m=cluster_distance_m,
+        costing=store.load_costing(session.id),
+        reasons=store.load_reasons(session.id),
     )
+    analysis = with_norms(analysis, session_pack(store, session))
     return replace(analysis, disputes=store.load_disputes(session.id))
 
 

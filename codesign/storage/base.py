@@ -11,8 +11,8 @@ in use is decided once, by :func:`open_store`:
 - otherwise the :class:`~codesign.storage.files.FileStore` in ``CODESIGN_SESSIONS_DIR`` (``sessions``).
 
 Both stores build on :class:`StoreBase`, which holds what they do alike: a new session is made
-by one set of rules (:func:`~codesign.domain.session.new_session`), and the rounds and the votes
-are two JSON documents of the session. Each store only reads and writes.
+by one set of rules (:func:`~codesign.domain.session.new_session`); the rounds, the votes, the
+costing and the reasons are JSON documents of the session. Each store only reads and writes.
 
 >>> import tempfile
 >>> store = open_store(sessions_dir=tempfile.mkdtemp(), database_url="")
@@ -34,7 +34,10 @@ from typing_extensions import override
 
 from codesign.config import settings
 from codesign.domain.concept import Concept, VersionInfo
+from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
+from codesign.domain.reasons import Reasons, reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState, state_from_json, state_to_json
+from codesign.domain.rules import StoredPack
 from codesign.domain.session import Session, new_session
 from codesign.domain.votes import Votes, VotingRules, votes_from_json, votes_to_json
 from codesign.errors import StoreError
@@ -55,7 +58,7 @@ _Value = TypeVar("_Value")
 
 @runtime_checkable
 class Store(RoomStore, Protocol):
-    """What the app asks of a store: sessions, versioned concepts, rounds and votes (and the room: :class:`RoomStore`).
+    """What the app asks of a store: sessions, versioned concepts, rounds, votes, costing, reasons; the room: RoomStore.
 
     Identifiers are checked with :func:`codesign.domain.ids.check_identifier`
     (:class:`~codesign.errors.InvalidIdentifier`); an unknown session raises
@@ -322,12 +325,123 @@ class Store(RoomStore, Protocol):
         """
         ...
 
+    def snapshot(self, session_id: str | None = None) -> contextlib.AbstractContextManager[None]:
+        """Read a consistent view while the block runs (a backup): the store at one moment, where it can.
+
+        The PostGIS store reads everything in one ``REPEATABLE READ`` transaction (saves from other
+        connections go on, unseen); the file store holds the named session's lock (its saves wait;
+        without a session it promises nothing across sessions). Snapshots nest.
+
+        Parameters
+        ----------
+        session_id
+            The session to hold still, or ``None`` for the whole store.
+
+        Returns
+        -------
+        contextlib.AbstractContextManager
+            Reads of this thread within it see one moment.
+        """
+        ...
+
+    def load_costing(self, session_id: str) -> SessionCosting:
+        """The session's price list and budget.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        SessionCosting
+            As stored; the default price list and no budget before the facilitator sets them.
+        """
+        ...
+
+    def update_costing(self, session_id: str, change: Callable[[SessionCosting], SessionCosting]) -> SessionCosting:
+        """Apply one change (another price list, a budget) to the stored costing, atomically.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        change
+            Gives the new costing from the current one (may raise to change nothing).
+
+        Returns
+        -------
+        SessionCosting
+            The new costing, as stored.
+        """
+        ...
+
+    def load_reasons(self, session_id: str) -> Reasons:
+        """The room's reasons for the differences from the plan.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        Reasons
+            In the order they were recorded; empty before any.
+        """
+        ...
+
+    def update_reasons(self, session_id: str, change: Callable[[Reasons], Reasons]) -> Reasons:
+        """Apply one change (a reason recorded or cleared) to the stored reasons, atomically.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        change
+            Gives the new reasons from the current ones (may raise to change nothing).
+
+        Returns
+        -------
+        Reasons
+            The new reasons, as stored.
+        """
+        ...
+
+    def load_rules(self, session_id: str) -> StoredPack | None:
+        """The design-norm rule pack the facilitator uploaded to the session.
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        StoredPack or None
+            None when none was uploaded (the site's own pack applies).
+        """
+        ...
+
+    def save_rules(self, session_id: str, pack: StoredPack | None) -> None:
+        """Keep an uploaded rule pack with the session (``None``: back to the site's pack).
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+        pack
+            The pack's file name and text, checked by the caller
+            (:func:`codesign.services.norms.upload_pack`).
+        """
+        ...
+
 
 class StoreBase(DisputesDocument, Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.
 
     A store sets ``_now`` (the clock of creation and save times) and writes a new session
-    (``_insert_session``), reads a session's JSON document ``rounds`` or ``votes``
+    (``_insert_session``), reads a session's JSON document (``rounds``, ``votes``, ``costing``, ``reasons``)
     (``_read_document``) and changes one under the session's lock (``_update_document``).
     The methods are documented in :class:`Store`, which the stores implement (``@override``):
     a new session is made by the rules of :func:`~codesign.domain.session.new_session`.
@@ -341,7 +455,7 @@ class StoreBase(DisputesDocument, Store, ABC):
 
     @abstractmethod
     def _read_document(self, session_id: str, name: str) -> Any:
-        """The session's JSON document ``name`` ("rounds" or "votes"), None when there is none."""
+        """The session's JSON document ``name`` (rounds, votes, costing, reasons), None when there is none."""
 
     @abstractmethod
     def _update_document(self, session_id: str, name: str, apply: Callable[[Any], tuple[_Value, Any]]) -> _Value:
@@ -385,6 +499,33 @@ class StoreBase(DisputesDocument, Store, ABC):
     @override
     def update_votes(self, session_id: str, change: Callable[[Votes], Votes]) -> Votes:
         return self._update_document(session_id, "votes", _through_json(change, _votes, _votes_document))
+
+    @override
+    def load_costing(self, session_id: str) -> SessionCosting:
+        return costing_from_json(self._read_document(session_id, "costing"))
+
+    @override
+    def update_costing(self, session_id: str, change: Callable[[SessionCosting], SessionCosting]) -> SessionCosting:
+        return self._update_document(session_id, "costing", _through_json(change, costing_from_json, costing_to_json))
+
+    @override
+    def load_reasons(self, session_id: str) -> Reasons:
+        return reasons_from_json(self._read_document(session_id, "reasons"))
+
+    @override
+    def update_reasons(self, session_id: str, change: Callable[[Reasons], Reasons]) -> Reasons:
+        return self._update_document(session_id, "reasons", _through_json(change, reasons_from_json, reasons_to_json))
+
+    @override
+    def load_rules(self, session_id: str) -> StoredPack | None:
+        self.load_session(session_id)  # an unknown session is refused, not read as "no pack"
+        return StoredPack.from_json(self._read_document(session_id, "rules"))
+
+    @override
+    def save_rules(self, session_id: str, pack: StoredPack | None) -> None:
+        self.load_session(session_id)
+        document = pack.to_json() if pack is not None else None
+        self._update_document(session_id, "rules", lambda _: (None, document))
 
 
 def _through_json(

@@ -3,7 +3,8 @@
 SRC and DST are each a sessions folder or a PostgreSQL URL (``postgresql://...``), so a
 workshop moves from the files to a shared database and back. Each session is copied whole:
 its metadata and links (tokens unchanged, so printed QR codes keep working), every stored
-version of every concept with its version number and save time, the rounds and the votes.
+version of every concept with its version number and save time, the rounds, the votes, the
+costing (price list and budget), the room's reasons, an uploaded rule pack and the dispute vote.
 
 A session is copied all or nothing: into a database in one transaction, into a folder through
 a staging folder that is renamed into place once complete and read back. A session that is
@@ -26,13 +27,18 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from codesign.domain.concept import Concept
+from codesign.domain.disputes import disputes_from_json, disputes_to_json
+from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
+from codesign.domain.reasons import reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState
+from codesign.domain.rules import StoredPack
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER, Session
 from codesign.domain.votes import Votes, VotingRules
 from codesign.errors import CodesignError, StoreError
@@ -40,7 +46,24 @@ from codesign.storage.base import Store, is_database_url, os_errors_as_store_err
 from codesign.storage.disk import write_version
 from codesign.storage.files import FileStore
 
-__all__ = ["CopiedSession", "copy_sessions", "open_location", "session_owners"]
+__all__ = [
+    "DOCUMENT_READERS",
+    "CopiedSession",
+    "WholeSession",
+    "copy_sessions",
+    "open_location",
+    "read_whole",
+    "session_owners",
+    "write_whole",
+]
+
+#: A session's other documents as JSON, each with the reader that checks it (a restore reads them so).
+DOCUMENT_READERS: dict[str, Callable[[Any], object]] = {
+    "costing": costing_from_json,
+    "reasons": reasons_from_json,
+    "rules": StoredPack.from_json,
+    "disputes": disputes_from_json,
+}
 
 #: Prefix of the staging folders of copies into a sessions folder (never listed as sessions).
 STAGING_PREFIX = ".copy-"
@@ -58,6 +81,8 @@ class CopiedSession:
     votes: bool = False
     #: Versions the source had set aside as damaged (not copied).
     damaged_skipped: int = 0
+    #: The session's other documents copied (``costing``, ``reasons``, ``rules``, ``disputes``).
+    documents: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line for the terminal.
@@ -74,6 +99,8 @@ class CopiedSession:
             line += "; " + " and ".join(extra)
         if self.damaged_skipped:
             line += f"; {self.damaged_skipped} damaged version(s) in the source not copied"
+        if self.documents:
+            line += "; " + ", ".join(self.documents)
         return line
 
 
@@ -140,40 +167,126 @@ def copy_sessions(source: Store, target: Store, session_ids: Sequence[str] = ())
     return [_copy_one(source, target, session) for session in sessions]
 
 
-def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
+@dataclass(frozen=True)
+class WholeSession:
+    """A session with everything stored about it, as read from one store (to copy or back up)."""
+
+    session: Session
+    #: Every readable version of every owner, oldest first, each with its owner as ``team`` and its save time.
+    concepts: tuple[Concept, ...]
+    #: The round state and the votes, ``None`` when never set.
+    rounds: RoundState | None = None
+    votes: Votes | None = None
+    #: Versions the source had set aside as damaged (not read).
+    damaged_skipped: int = 0
+    #: The session's other documents as JSON (``costing``, ``reasons``, ``rules``, ``disputes``), those never set left out.
+    documents: Mapping[str, Any] = field(default_factory=dict)
+
+    def copied(self) -> CopiedSession:
+        """What was copied, for the terminal.
+
+        Returns
+        -------
+        CopiedSession
+            Versions per owner, rounds, votes and damaged versions left behind.
+        """
+        counts: dict[str, int] = {}
+        for concept in self.concepts:
+            counts[concept.team] = counts.get(concept.team, 0) + 1
+        session = self.session
+        return CopiedSession(
+            session.id,
+            session.title,
+            counts,
+            self.rounds is not None,
+            self.votes is not None,
+            self.damaged_skipped,
+            tuple(self.documents),
+        )
+
+
+def read_whole(source: Store, session: Session) -> WholeSession:
+    """Read a session whole: every version of every owner, the rounds and the votes.
+
+    Parameters
+    ----------
+    source
+        The store to read.
+    session
+        The session (as ``source`` holds it).
+
+    Returns
+    -------
+    WholeSession
+        Everything stored about the session.
+    """
     concepts: list[Concept] = []
-    counts: dict[str, int] = {}
     for owner in session_owners(session):
         for info in source.versions(session.id, owner):
             concept = source.load_version(session.id, owner, info.version)
             concepts.append(replace(concept, team=owner, saved_at=concept.saved_at or info.saved_at))
-            counts[owner] = counts.get(owner, 0) + 1
     rounds = source.load_rounds(session.id)
     votes = source.load_votes(session.id)
-    copied_rounds = rounds != RoundState()
-    copied_votes = votes != (VotingRules(), ())
-    import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
-    if isinstance(target, FileStore):
-        _copy_into_folder(target, session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
-    elif import_session is not None:
-        import_session(session, concepts, rounds if copied_rounds else None, votes if copied_votes else None)
-    else:
-        raise TypeError(f"cannot copy sessions into {target!r}")
-    disputes = source.load_disputes(session.id)
-    if disputes.status != "none":  # the dispute vote, once the session is in place (presence and desks stay)
-        target.update_disputes(session.id, lambda _: disputes)
-    return CopiedSession(
-        session.id,
-        session.title,
-        counts,
-        copied_rounds,
-        copied_votes,
+    return WholeSession(
+        session,
+        tuple(concepts),
+        rounds if rounds != RoundState() else None,
+        votes if votes != (VotingRules(), ()) else None,
         len(source.damaged_versions(session.id)),
+        _documents(source, session.id),
     )
 
 
+def write_whole(target: Store, whole: WholeSession) -> None:
+    """Add a whole session to a store, all or nothing (``session.exists`` if it is there already).
+
+    Parameters
+    ----------
+    target
+        A file store or the PostGIS store.
+    whole
+        The session and everything stored about it.
+    """
+    import_session = getattr(target, "import_session", None)  # the PostGIS store's: one transaction
+    if isinstance(target, FileStore):
+        _copy_into_folder(target, whole.session, list(whole.concepts), whole.rounds, whole.votes, whole.documents)
+    elif import_session is not None:
+        import_session(whole.session, whole.concepts, whole.rounds, whole.votes, whole.documents)
+    else:
+        raise TypeError(f"cannot copy sessions into {target!r}")
+
+
+def _documents(source: Store, session_id: str) -> dict[str, Any]:
+    """The session's costing, reasons, uploaded rule pack and dispute vote as JSON documents, those never set left out."""
+    found: dict[str, Any] = {}
+    costing = source.load_costing(session_id)
+    if costing != SessionCosting():
+        found["costing"] = costing_to_json(costing)
+    reasons = source.load_reasons(session_id)
+    if reasons:
+        found["reasons"] = reasons_to_json(reasons)
+    pack = source.load_rules(session_id)
+    if pack is not None:
+        found["rules"] = pack.to_json()
+    disputes = source.load_disputes(session_id)
+    if disputes.status != "none":
+        found["disputes"] = disputes_to_json(disputes)
+    return found
+
+
+def _copy_one(source: Store, target: Store, session: Session) -> CopiedSession:
+    whole = read_whole(source, session)
+    write_whole(target, whole)
+    return whole.copied()
+
+
 def _copy_into_folder(
-    target: FileStore, session: Session, concepts: list[Concept], rounds: RoundState | None, votes: Votes | None
+    target: FileStore,
+    session: Session,
+    concepts: list[Concept],
+    rounds: RoundState | None,
+    votes: Votes | None,
+    documents: Mapping[str, Any],
 ) -> None:
     """Build the session in a staging folder beside the sessions, read it back, rename it into place."""
     with os_errors_as_store_errors():
@@ -196,6 +309,14 @@ def _copy_into_folder(
             staging.update_rounds(session.id, lambda _: rounds)
         if votes is not None:
             staging.update_votes(session.id, lambda _: votes)
+        if "costing" in documents:
+            staging.update_costing(session.id, lambda _: costing_from_json(documents["costing"]))
+        if "reasons" in documents:
+            staging.update_reasons(session.id, lambda _: reasons_from_json(documents["reasons"]))
+        if "rules" in documents:
+            staging.save_rules(session.id, StoredPack.from_json(documents["rules"]))
+        if "disputes" in documents:
+            staging.update_disputes(session.id, lambda _: disputes_from_json(documents["disputes"]))
         _check_read_back(FileStore(staging_root), session, concepts)
         try:
             os.rename(staging_root / session.id, target.root / session.id)

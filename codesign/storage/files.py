@@ -33,6 +33,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -112,16 +113,31 @@ class FileStore(StoreBase):
         # Version files already read back whole, by path: (inode, size, mtime). A version file
         # never changes once written, so each is read at most once per store object.
         self._read_back_whole: dict[str, tuple[int, int, int]] = {}
+        # Sessions whose lock this thread holds: taking it again within (a snapshot) does not wait on itself.
+        self._held = threading.local()
 
     # ------------------------------------------------------------------ sessions
     def _session_dir(self, session_id: str) -> Path:
         return self.root / check_identifier(session_id, "session")
+
+    @override
+    @contextlib.contextmanager
+    def snapshot(self, session_id: str | None = None) -> Iterator[None]:
+        if session_id is None:  # sessions are independent folders: nothing to hold across them
+            yield
+            return
+        with self._locked(session_id):
+            yield
 
     @contextlib.contextmanager
     def _locked(self, session_id: str) -> Iterator[Path]:
         folder = self._session_dir(session_id)
         if not (folder / "session.json").is_file():
             raise SessionNotFound(session_id=session_id)
+        held: set[str] = self._held.__dict__.setdefault("sessions", set())
+        if session_id in held:  # this thread holds it already (flock would wait on our own other handle)
+            yield folder
+            return
         handle: IO[bytes]
         try:
             handle = open(folder / ".lock", "a+b")  # noqa: SIM115 - closed by the with below
@@ -132,9 +148,11 @@ class FileStore(StoreBase):
                 raise store_error(err) from err
         with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            held.add(session_id)
             try:
                 yield folder
             finally:
+                held.discard(session_id)
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _insert_session(self, session: Session) -> None:

@@ -17,9 +17,9 @@ promises for several app processes, or machines, on one database:
 Each version is kept twice: the GeoJSON document (``document jsonb``, exactly what the file
 store writes) and one row per feature with its PostGIS geometry (``concept_features.geom``,
 SRID 4326) for GIS staff; the view ``latest_concept_features`` holds each owner's newest
-version. Rounds and votes are ``jsonb`` columns of the session's row. The schema is created
-and upgraded by :mod:`codesign.storage.migrations` when the store connects; the SQL of the rows
-is :mod:`codesign.storage.postgis_rows`.
+version. Rounds, votes, costing and reasons are ``jsonb`` columns of the session's row. The
+schema is created and upgraded by :mod:`codesign.storage.migrations` when the store connects;
+the SQL of the rows is :mod:`codesign.storage.postgis_rows`.
 
 PostgreSQL cannot store the NUL character (U+0000) in text: such text is refused with the
 error of the field that holds it.
@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -157,6 +158,7 @@ class PostgisStore(StoreBase):
         self._now = now or (lambda: datetime.now(UTC))
         self._timeout_s = timeout_s
         self._where = describe_url(url)
+        self._pinned = threading.local()
         connect_args: dict[str, Any] = {
             "connect_timeout": max(2, round(timeout_s)),
             "application_name": APPLICATION_NAME,
@@ -194,10 +196,30 @@ class PostgisStore(StoreBase):
     def __repr__(self) -> str:
         return f"PostgisStore({self._where})"
 
+    @override
+    @contextlib.contextmanager
+    def snapshot(self, session_id: str | None = None) -> Iterator[None]:
+        # This thread's reads share one REPEATABLE READ, READ ONLY transaction (the whole database,
+        # whichever session is named); a snapshot within a snapshot is the same one.
+        if getattr(self._pinned, "conn", None) is not None:
+            yield
+            return
+        with self._connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self._pinned.conn = conn
+            try:
+                yield
+            finally:
+                self._pinned.conn = None
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
         """A pooled connection (autocommit); database problems become :class:`StoreError`."""
+        pinned = getattr(self._pinned, "conn", None)  # within snapshot(): its transaction
         try:
+            if pinned is not None:
+                yield pinned
+                return
             with self._pool.connection() as conn:
                 yield conn
         except PoolTimeout as err:
@@ -403,6 +425,7 @@ class PostgisStore(StoreBase):
         concepts: Iterable[Concept],
         rounds: RoundState | None = None,
         votes: Votes | None = None,
+        documents: Mapping[str, Any] | None = None,
     ) -> int:
         """Add a whole session copied from another store, in one transaction: all of it or nothing.
 
@@ -419,6 +442,8 @@ class PostgisStore(StoreBase):
             The round state, or ``None`` when none was set.
         votes
             The votes, or ``None`` when none were set.
+        documents
+            The session's other JSON documents as the source keeps them (``costing``, ``reasons``, ``rules``, ``disputes``).
 
         Returns
         -------
@@ -440,6 +465,10 @@ class PostgisStore(StoreBase):
                 write_document(conn, session.id, "rounds", state_to_json(rounds))
             if votes is not None:
                 write_document(conn, session.id, "votes", votes_to_json(*votes))
+            for name, document in (documents or {}).items():
+                if name not in ("costing", "reasons", "rules", "disputes"):
+                    raise ValueError(f"no such session document: {name!r}")
+                write_document(conn, session.id, name, document)
         return count
 
 

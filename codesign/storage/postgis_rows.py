@@ -285,7 +285,7 @@ def replace_session(conn: psycopg.Connection, session: Session) -> None:
 
 
 def read_document(conn: psycopg.Connection, session_id: str, name: str) -> Any:
-    """The session's ``rounds`` or ``votes`` column.
+    """The session's ``rounds``, ``votes``, ``costing``, ``reasons`` or ``rules`` column.
 
     Parameters
     ----------
@@ -294,7 +294,7 @@ def read_document(conn: psycopg.Connection, session_id: str, name: str) -> Any:
     session_id
         The session's id.
     name
-        ``rounds`` or ``votes``.
+        ``rounds``, ``votes``, ``costing``, ``reasons`` (migration 0004) or ``rules`` (0006).
 
     Returns
     -------
@@ -307,7 +307,7 @@ def read_document(conn: psycopg.Connection, session_id: str, name: str) -> Any:
 
 
 def write_document(conn: psycopg.Connection, session_id: str, name: str, value: Any) -> None:
-    """Set the session's ``rounds`` or ``votes`` column to ``value``.
+    """Set the session's ``rounds``, ``votes``, ``costing``, ``reasons`` or ``rules`` column to ``value``.
 
     Parameters
     ----------
@@ -316,7 +316,7 @@ def write_document(conn: psycopg.Connection, session_id: str, name: str, value: 
     session_id
         The session's id.
     name
-        ``rounds`` or ``votes``.
+        ``rounds``, ``votes``, ``costing``, ``reasons`` (migration 0004) or ``rules`` (0006).
     value
         The JSON document (text with a NUL raises :class:`~codesign.errors.StoreError`).
     """

@@ -20,7 +20,7 @@ from tests.app.test_pages import fake_map, run_page
 
 DENIED = translate("error.access_denied", "en")
 BAD_LINK = translate("sketch.bad_link", "en")
-DESK_PAGES = ["facilitator.py", "projector.py", "plan.py", "vision.py"]
+DESK_PAGES = ["facilitator.py", "projector.py", "plan.py", "paper.py", "vision.py"]
 REVIEW_PAGES = ["compare.py", "consensus.py", "report.py"]
 C = load_site("aksu-city-square").boundary.centroid
 

@@ -201,7 +201,7 @@ def test_compare_page_on_the_demo_session(tmp_path, monkeypatch, lang):
     assert at.title[0].value == translate("compare.title", lang)
     labels = [m.label for m in at.metric]
     assert translate("compare.agreement", lang) in labels
-    assert len(at.table) == 3  # categories, plan zones, amenities
+    assert len(at.table) == 4  # norms side by side, categories, plan zones, amenities
 
 
 def test_compare_page_needs_two_concepts(workshop):

@@ -27,9 +27,11 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"domain", "analysis", "errors", "config", "i18n"},
     "report": {"render", "analysis", "domain", "errors", "config", "i18n"},
     "export": {"render", "analysis", "domain", "errors", "config", "i18n"},
-    "services": {"storage", "analysis", "domain", "io", "errors", "config", "i18n"},
+    "paper": {"render", "io", "analysis", "domain", "errors", "config", "i18n"},
+    "services": {"storage", "analysis", "domain", "io", "paper", "errors", "config", "i18n"},
     "cli": {
         "services",
+        "paper",
         "storage",
         "report",
         "export",

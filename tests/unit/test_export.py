@@ -83,6 +83,7 @@ def test_the_geopackage_has_a_layer_per_concept_and_the_analysis_layers(workshop
         "amenity_clusters",
         "residents_ask",
         "plan_agrees",
+        "check_failures",
     ]
     for owner, concept in analysis.concepts():
         gdf = geopandas.read_file(files["gpkg"], layer=concept_layer_name(owner))
@@ -239,6 +240,11 @@ def test_the_csv_tables_hold_the_numbers_of_compare_and_consensus(workshop):
         "amenity_clusters",
         "residents_ask",
         "plan_agrees",
+        "cost_summary",
+        "cost_by_category",
+        "cost_vs_plan",
+        "vision_provenance",
+        "reasons",
     }
     categories = tables["comparison_categories"]
     for owner, result in analysis.comparisons.items():
@@ -375,3 +381,23 @@ def test_a_concept_with_a_hole_exports_its_hole(tmp_path):
     back = geopandas.read_file(tmp_path / "ring.gpkg", layer="concept_team_1")
     assert len(back.geometry.iloc[0].interiors) == 1
     assert back.to_crs(site.frame.crs).area.iloc[0] == pytest.approx(ring.area, rel=0.005)
+
+
+def test_the_geopackage_has_where_each_concept_fails_a_norm(workshop):
+    _, _, analysis, files = workshop
+    failures = geopandas.read_file(files["gpkg"], layer="check_failures")
+    assert failures.crs.to_epsg() == 4326
+    expected = {
+        (owner, r.rule.id)
+        for owner, report in analysis.norms.items()
+        for r in report.results
+        if r.status == "fail" and not r.where.is_empty
+    }
+    assert set(zip(failures.owner, failures.rule_id, strict=True)) == expected
+    assert expected  # the demo's concepts fail some of the illustrative rules
+    assert set(failures.pack) == {"aksu-illustrative"}
+    assert set(failures.source) == {"illustrative"}
+    row = failures[(failures.owner == "team-2") & (failures.rule_id == "built-share")]
+    assert list(row.unit) == ["share"] * len(row)
+    assert row.measured.iloc[0] == pytest.approx(analysis.norms["team-2"].result("built-share").measured)
+    assert row.title_kk.iloc[0] == "Кафе мен сахна саябақтың 3 %-ынан аспасын"

@@ -20,7 +20,10 @@ from shapely.geometry import Point, box
 
 from codesign.domain.concept import MAX_LABEL, MAX_TITLE, Concept, ConceptFeature
 from codesign.domain.site import Site, load_site
+from codesign.i18n import translate
+from codesign.render.folium_language import language_layer
 from codesign.render.folium_maps import Styled, concept_layer, context_geojson, script_json, sketch_map, styled_layer
+from codesign.render.glyphs import printable
 from codesign.render.mpl_map import SiteMap
 from codesign.render.svg import concept_svg
 
@@ -97,6 +100,7 @@ def folium_html(text: str) -> str:
     site = hostile_site(text)
     m = sketch_map(site, "ru", context=context_geojson(site))
     concept_layer(concept_with(text), "ru").add_to(m)
+    language_layer(site, "ru").add_to(m)
     styled_layer([Styled(box(*SITE.boundary.buffer(-0.0002).bounds), "#4477AA", label=text)]).add_to(m)
     return m.get_root().render()
 
@@ -112,7 +116,8 @@ def check_folium(text: str) -> None:
     features = embedded(html, "var data = ")["features"]
     assert [f["properties"]["label"] for f in features] == [text[:MAX_LABEL]] * 2
     assert features[0]["properties"]["note"] == text[:500]
-    assert embedded(html, "attribution.textContent = ").endswith(" · " + text)
+    assert embedded(html, "attribution.textContent = ") == text  # the editable map: the same in every language
+    assert embedded(html, "notice.textContent = ") == translate("map.illustrative", "ru")  # its language layer
     assert embedded(html, "L.geoJSON(", last=True)["features"][0]["properties"]["label"] == text
     streets = [f["properties"]["name"] for f in embedded(html, "var ctx = ")["features"] if "name" in f["properties"]]
     assert streets
@@ -194,7 +199,8 @@ def check_report_map(text: str) -> None:
         assert not artist.get_usetex()
         assert artist._preprocess_math(shown) == (shown, False), shown  # printed as typed, never mathtext
     printed = ["".join(a.get_text().split()) for a in texts]
-    assert printed.count("".join(text.split())) >= 3  # the number on the map, two legend entries (wrapped)
+    expected = printable(text, translate("report.missing_glyph", "ru"))  # emoji: a visible mark, not a box
+    assert printed.count("".join(expected.split())) >= 3  # the number on the map, two legend entries (wrapped)
 
 
 @nasty_cases()

@@ -25,6 +25,7 @@ from codesign.errors import CodesignError
 from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.render.text import format_area, format_kappa, format_percent
 from codesign.report import PAPER_SIZES_MM, build_report
+from codesign.report.norms import failure_map_count
 from codesign.services.analysis import load_analysis
 from codesign.storage.files import FileStore
 
@@ -184,6 +185,8 @@ def test_progress_is_reported_from_0_to_1_in_the_language(built):
     assert shares == sorted(shares)
     assert heard[-1][1] == translate("report.progress.done", "kk")
     maps = 1 + 3 + 1 + 3 + 1 + 2  # site, 3 concepts, plan, 3 overlays, consensus, asks and agreements
+    maps += failure_map_count(analysis)  # the design-norms section: a map per concept failing somewhere
+    assert failure_map_count(analysis) == 4  # the Aksu pack is strict: the 3 concepts and the plan fail
     drawn = [message for _, message in heard if message.endswith("сызып жатырмыз…")]
     assert drawn == [translate("report.progress.map", "kk", index=i, total=maps) for i in range(1, maps + 1)]
 

@@ -198,3 +198,57 @@ def test_rounds_and_votes_start_empty_and_keep_each_change(store):
     assert store.load_votes(session.id) == votes  # a refused change changes nothing
     with pytest.raises(SessionNotFound):
         store.update_rounds("no-such-session", lambda s: s)
+
+
+def test_costing_and_reasons_start_empty_keep_each_change_and_read_back_in_another_process(store, reopen_store):
+    from codesign.domain.notices import Notice
+    from codesign.domain.prices import SessionCosting, load_price_list, parse_price_list, with_budget
+    from codesign.domain.reasons import Reason, record_reason
+
+    session = store.create_session(site="aksu-city-square", title="Форум", teams=[("A", None), ("B", None)])
+    assert store.load_costing(session.id) == SessionCosting(load_price_list(), None, "bundled")
+    assert store.load_reasons(session.id) == ()
+    text = '# the city\'s prices, 2026\ncurrency = "KZT"\n[title]\nkk = "Қала бағалары"\n[zone]\nlawn = 5200\n'
+    city = parse_price_list(text, "city-2026")
+    costing = store.update_costing(session.id, lambda c: with_budget(SessionCosting(city, c.budget, "uploaded"), 2.5e8))
+    sentence = Notice("compare.sentence.replaced", {"plan": "lawn", "concept": "playground", "area": 310.25})
+    first = Reason("team-1", "replaced:lawn:playground", ("children", "safety"), "Детям негде играть", sentence, "t1")
+    second = Reason("vision", "added::dog_area", ("other",), "Иттерге арналған орын", None, "t2")
+    store.update_reasons(session.id, lambda rs: record_reason(rs, first))
+    reasons = store.update_reasons(session.id, lambda rs: record_reason(rs, second))
+
+    def refuse(_):
+        raise CodesignError("reasons.invalid", field="choices")
+
+    with pytest.raises(CodesignError):
+        store.update_reasons(session.id, refuse)
+    again = reopen_store()
+    assert again.load_costing(session.id) == costing
+    assert again.load_costing(session.id).prices.text == text  # the uploaded file kept as it was
+    assert again.load_costing(session.id).budget == 2.5e8
+    loaded = again.load_reasons(session.id)
+    assert loaded == reasons
+    assert [(r.choices, r.text, r.notice, r.recorded_at) for r in loaded] == [
+        (("safety", "children"), "Детям негде играть", sentence, "t1"),
+        (("other",), "Иттерге арналған орын", None, "t2"),
+    ]
+    cleared = again.update_reasons(session.id, lambda rs: record_reason(rs, Reason("team-1", first.difference, ())))
+    assert [r.owner for r in store.load_reasons(session.id)] == [r.owner for r in cleared] == ["vision"]
+    with pytest.raises(SessionNotFound):
+        store.update_costing("no-such-session", lambda c: c)
+
+
+def test_an_uploaded_rule_pack_is_kept_with_its_session_exactly(store):
+    from codesign.domain.rules import StoredPack
+
+    session = store.create_session(site="aksu-city-square", title="Нормы", teams=[("A", None)])
+    assert store.load_rules(session.id) is None  # none uploaded: the site's pack applies
+    pack = StoredPack("город.toml", '[pack]\nid = "city"\n# Қала ережелері: «40 м»\n')
+    store.save_rules(session.id, pack)
+    assert store.load_rules(session.id) == pack
+    store.save_rules(session.id, None)
+    assert store.load_rules(session.id) is None
+    with pytest.raises(SessionNotFound):
+        store.load_rules("no-such-session")
+    with pytest.raises(SessionNotFound):
+        store.save_rules("no-such-session", pack)

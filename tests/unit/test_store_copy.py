@@ -10,6 +10,9 @@ from shapely.geometry import Point, box
 
 from codesign.cli import main
 from codesign.domain.concept import Concept, ConceptFeature
+from codesign.domain.notices import Notice
+from codesign.domain.prices import parse_price_list, with_budget
+from codesign.domain.reasons import Reason, record_reason
 from codesign.domain.rounds import Round, RoundPlan, RoundState, start
 from codesign.domain.session import PLAN_OWNER, VISION_OWNER
 from codesign.domain.votes import Vote, VotingRules, cast
@@ -59,6 +62,12 @@ def workshop(store: Store, title: str = "Форум") -> str:
         lambda rv: (VotingRules(dots=3), cast((), Vote("team-1", "", "team-2", "f1"), VotingRules(3), is_open=True)),
     )
     store.reissue_token(session.id, "team-2")  # links as they are now, not as created
+    if title == "Первый":  # a price list of the city's own, a budget and a reason of the room
+        city = parse_price_list('currency = "KZT"\n[zone]\nlawn = 5000 # the city\'s own\n', "city")
+        store.update_costing(session.id, lambda c: with_budget(replace(c, prices=city, source="uploaded"), 9e7))
+        sentence = Notice("compare.sentence.added", {"concept": "dog_area", "area": 120.5})
+        reason = Reason("team-1", "added::dog_area", ("safety", "other"), "Собаки без поводка", sentence, "2026-12-01")
+        store.update_reasons(session.id, lambda rs: record_reason(rs, reason))
     return session.id
 
 
@@ -74,6 +83,10 @@ def assert_same_workshop(a: Store, b: Store, session_id: str, *, same_times: boo
             assert b.load_version(session_id, owner, info.version) == a.load_version(session_id, owner, info.version)
     assert b.load_rounds(session_id) == a.load_rounds(session_id)
     assert b.load_votes(session_id) == a.load_votes(session_id)
+    assert b.load_costing(session_id) == a.load_costing(session_id)
+    assert b.load_costing(session_id).prices.text == a.load_costing(session_id).prices.text
+    assert b.load_reasons(session_id) == a.load_reasons(session_id)
+    assert [r.notice for r in b.load_reasons(session_id)] == [r.notice for r in a.load_reasons(session_id)]
 
 
 def test_a_folder_goes_into_postgis_and_back_unchanged(tmp_path, postgis_url, monkeypatch, capsys):
@@ -84,7 +97,11 @@ def test_a_folder_goes_into_postgis_and_back_unchanged(tmp_path, postgis_url, mo
 
     assert main(["store", "copy", "--from", str(folder.root), "--to", postgis_url]) == 0
     out = capsys.readouterr().out
-    assert f"Copied {first} (Первый): versions team-1 3, team-2 2, plan 1, vision 1; rounds and votes" in out
+    assert (
+        f"Copied {first} (Первый): versions team-1 3, team-2 2, plan 1, vision 1; rounds and votes; costing, reasons"
+        in out
+    )
+    assert f"Copied {second} (Второй): versions team-1 3, team-2 2, plan 1, vision 1; rounds and votes\n" in out
     assert "2 session(s) copied." in out
     with PostgisStore(postgis_url) as database:
         for session_id in (first, second):

@@ -109,7 +109,7 @@ def test_every_key_the_code_uses_is_in_the_catalogues():
 
 
 def test_leaflet_draw_strings_are_translated():
-    from codesign.render.folium_maps import draw_local
+    from codesign.render.folium_language import draw_local
 
     assert draw_local("kk")["draw"]["toolbar"]["buttons"]["polygon"] == "Аймақ салу"
     assert draw_local("ru")["draw"]["handlers"]["marker"]["tooltip"]["start"].startswith("Коснитесь")
