@@ -23,10 +23,9 @@ costing and the reasons are JSON documents of the session. Each store only reads
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -40,7 +39,7 @@ from codesign.domain.rounds import RoundState, state_from_json, state_to_json
 from codesign.domain.rules import StoredPack
 from codesign.domain.session import Session, new_session
 from codesign.domain.votes import Votes, VotingRules, votes_from_json, votes_to_json
-from codesign.errors import StoreError
+from codesign.storage.helpers import compact_json, is_database_url, os_errors_as_store_errors, store_error
 from codesign.storage.room import DisputesDocument, RoomStore
 
 __all__ = [
@@ -550,84 +549,6 @@ def _votes(document: Any) -> Votes:
 
 def _votes_document(votes: Votes) -> dict[str, Any]:
     return votes_to_json(*votes)
-
-
-def compact_json(data: Any) -> str:
-    """Compact JSON, UTF-8 characters kept: the text both stores keep for a concept version.
-
-    >>> compact_json({"title": "Жасыл аула", "version": 1})
-    '{"title":"Жасыл аула","version":1}'
-
-    Parameters
-    ----------
-    data
-        Anything :func:`json.dumps` takes.
-
-    Returns
-    -------
-    str
-        The JSON text, without spaces.
-    """
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def store_error(err: OSError) -> StoreError:
-    """The :class:`~codesign.errors.StoreError` for a disk error, its reason in words.
-
-    >>> store_error(OSError(28, "No space left on device")).params
-    {'reason': 'No space left on device'}
-
-    Parameters
-    ----------
-    err
-        What the operating system raised.
-
-    Returns
-    -------
-    StoreError
-        ``save.failed`` with the reason.
-    """
-    return StoreError(reason=err.strerror or str(err))
-
-
-@contextlib.contextmanager
-def os_errors_as_store_errors() -> Iterator[None]:
-    """Turn an :class:`OSError` raised inside the block into :func:`store_error`'s error.
-
-    >>> with os_errors_as_store_errors():
-    ...     open("/nonexistent/folder/file", "wb")
-    Traceback (most recent call last):
-    ...
-    codesign.errors.StoreError: Could not save: No such file or directory
-
-    Yields
-    ------
-    None
-        Run the disk work inside the ``with`` block.
-    """
-    try:
-        yield
-    except OSError as err:
-        raise store_error(err) from err
-
-
-def is_database_url(location: str) -> bool:
-    """Whether ``location`` names a PostgreSQL database rather than a sessions folder.
-
-    >>> is_database_url("postgresql://codesign@db.local/codesign"), is_database_url("sessions")
-    (True, False)
-
-    Parameters
-    ----------
-    location
-        A sessions folder or a database URL.
-
-    Returns
-    -------
-    bool
-        True for ``postgresql://`` and ``postgres://`` URLs.
-    """
-    return location.startswith(("postgresql://", "postgres://"))
 
 
 def open_store(sessions_dir: str | os.PathLike[str] | None = None, database_url: str | None = None) -> Store:

@@ -179,7 +179,8 @@ class WholeSession:
     votes: Votes | None = None
     #: Versions the source had set aside as damaged (not read).
     damaged_skipped: int = 0
-    #: The session's other documents as JSON (``costing``, ``reasons``, ``rules``, ``disputes``), those never set left out.
+    #: The session's other documents as JSON (``costing``, ``reasons``, ``rules``, ``disputes``), those never
+    #: set left out.
     documents: Mapping[str, Any] = field(default_factory=dict)
 
     def copied(self) -> CopiedSession:
@@ -257,7 +258,7 @@ def write_whole(target: Store, whole: WholeSession) -> None:
 
 
 def _documents(source: Store, session_id: str) -> dict[str, Any]:
-    """The session's costing, reasons, uploaded rule pack and dispute vote as JSON documents, those never set left out."""
+    """The session's costing, reasons, uploaded rule pack and dispute vote as JSON documents (those set)."""
     found: dict[str, Any] = {}
     costing = source.load_costing(session_id)
     if costing != SessionCosting():

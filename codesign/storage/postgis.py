@@ -443,7 +443,8 @@ class PostgisStore(StoreBase):
         votes
             The votes, or ``None`` when none were set.
         documents
-            The session's other JSON documents as the source keeps them (``costing``, ``reasons``, ``rules``, ``disputes``).
+            The session's other JSON documents as the source keeps them (``costing``, ``reasons``, ``rules``,
+            ``disputes``).
 
         Returns
         -------
