@@ -14,6 +14,7 @@ from codesign.domain.disputes import DisputedRegion, DisputeVote, region_tally, 
 from codesign.domain.session import Session
 from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError
+from codesign.render.icons import streamlit_icon
 from codesign.render.region_svg import region_svg
 from codesign.services.disputes import send_disputes_to_vote, settle_disputes
 
@@ -87,7 +88,7 @@ def tally_table(session: Session, vote: DisputeVote) -> None:
             st.table(
                 [
                     {
-                        t("figures.category"): f"{category(use).icon} {category(use).label(lang())}",
+                        t("figures.category"): f"{streamlit_icon(category(use).icon)} {category(use).label(lang())}",
                         t("disputes.ballots"): f"{'●' * n}  {n}",
                     }
                     for use, n in counts.items()

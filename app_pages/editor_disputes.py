@@ -8,6 +8,7 @@ from app_pages.common import error_text, lang, num, site, store, t
 from codesign.domain.session import Session
 from codesign.domain.taxonomy import category
 from codesign.errors import CodesignError
+from codesign.render.icons import streamlit_icon
 from codesign.render.region_svg import region_svg
 from codesign.services.disputes import cast_dispute_ballot
 from codesign.services.gate import WriteGate, Writer
@@ -30,7 +31,7 @@ def dispute_ballot(session: Session, team: object) -> None:
                 picture.image(region_svg(region.geometry, the_site, width=300, height=200))
                 choices.markdown(t("disputes.region", region=region.id, area=num(region.area_m2)))
                 for use in region.choices:  # no running tally here: each team chooses without seeing the others
-                    label = f"{category(use).icon} {category(use).label(lang())}"
+                    label = f"{streamlit_icon(category(use).icon)} {category(use).label(lang())}"
                     chosen = use == mine
                     if choices.button(
                         ("✓ " if chosen else "") + label,
