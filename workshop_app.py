@@ -9,8 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import common
-from codesign.domain.access import secret_matches
+from app_pages import common, desks
 
 # the tab's icon is a local PNG of the park icon: a :material/ page icon is fetched from Google's font server
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")
@@ -18,11 +17,11 @@ st.set_page_config(
     page_title="Tugan Qala Co-design", page_icon=FAVICON, layout="wide", initial_sidebar_state="collapsed"
 )
 common.require_sound_configuration()  # a configured facilitator secret that is too short: nothing runs
+desks.check_desk()  # a reload keeps the desk (its cookie); a desk signed out elsewhere stops here
 
 given_key = st.query_params.get("key")
 if given_key is not None:
-    if secret_matches(given_key, common.facilitator_secret_value()):
-        st.session_state.facilitator = True
+    if desks.sign_in_facilitator(given_key):
         st.session_state.pop("bad_key", None)
     else:
         st.session_state.bad_key = True
@@ -30,7 +29,7 @@ if given_key is not None:
 
 review_token = st.query_params.get("r")
 if review_token is not None:
-    common.remember_review_link(st.query_params.get("s") or "", review_token)
+    desks.sign_in_reviewer(st.query_params.get("s") or "", review_token)
     del st.query_params["r"]  # the link's secret does not stay in the address bar
 
 sketch = st.Page("app_pages/sketch.py", title=common.t("nav.sketch"), icon=":material/draw:", url_path="sketch")
@@ -85,7 +84,10 @@ else:
 desk_view = common.is_facilitator() or common.reviewer_session()
 page = st.navigation(pages, position="top" if desk_view else "hidden")
 common.tablet_css()
+desks.write_cookie()
 common.language_picker()
+if st.session_state.pop("desk_signed_out", False):
+    st.info(common.t("desks.signed_out"))
 if st.session_state.pop("review_refused", False):
     st.error(common.t("review.link_refused"))
 common.run_guarded(page)  # no traceback on screen: a translated message

@@ -25,6 +25,7 @@ from app_pages.common import (
     view_map,
     voices,
 )
+from app_pages.disputes_desk import dispute_desk
 from app_pages.editor_norms import checks_table
 from app_pages.votes import display_names, target_label
 from codesign.analysis.consensus import Consensus, consensus_sentences, describe_finding
@@ -76,6 +77,7 @@ def show(session: Session) -> None:
     st.table(rows)
     show_votes(session)
     checks_table(store().load_latest(session.id, VISION_OWNER), session, the_site, "consensus_norms")
+    dispute_desk(session, result)  # contested regions to a vote, settled into the joint vision
     if can_change() and st.button(t("consensus.start_vision"), type="primary", key="start_vision"):
         start_vision(session, result, versions)
 

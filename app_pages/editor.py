@@ -31,6 +31,7 @@ from app_pages.common import (
     view_map,
 )
 from app_pages.editor_cost import cost_panel, feature_provenance
+from app_pages.editor_disputes import dispute_ballot
 from app_pages.editor_norms import norm_badges, norm_outline
 from app_pages.room import countdown, room_fingerprint, watch
 from app_pages.votes import vote_panel
@@ -86,6 +87,8 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     editing = editing_session(session, team, in_room)
     header(editing, team, the_site)
     messages(editing, the_site)
+    if in_room:
+        dispute_ballot(session, team)  # while the facilitator's dispute vote is open
     map_and_palette(editing, session, team, the_site, rounds, mode, in_room=in_room)
     figures_col, feature_col = st.columns([1, 1], gap="medium")
     with figures_col, st.container(key="figures"):

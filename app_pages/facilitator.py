@@ -8,6 +8,7 @@ import html
 import streamlit as st
 
 from app_pages.common import base_url, error_text, is_facilitator, lang, md, session_picker, site, store, t
+from app_pages.desks import desk_controls
 from app_pages.editor_norms import pack_upload
 from app_pages.facilitator_costing import costing_panel
 from app_pages.paper_sheets import print_sheets
@@ -40,6 +41,7 @@ with st.expander(t("facilitator.new_session"), expanded=not store().list_session
         except CodesignError as err:
             st.error(error_text(err))
 
+desk_controls()  # sign out this desk or every desk (the desk survives reloads: app_pages/desks.py)
 session = session_picker("facilitator_session")
 if session is None:
     st.stop()

@@ -12,12 +12,12 @@ import segno
 import streamlit as st
 
 from app_pages.common import base_url, desk_page, error_text, lang, md, num, site, store, t
-from app_pages.room import countdown, largest_zones, presence, room_fingerprint, watch
+from app_pages.room import countdown, largest_zones, room_fingerprint, watch
 from app_pages.votes import display_names, target_label
 from codesign.analysis.figures import concept_figures
 from codesign.domain.access import join_code, join_link
 from codesign.domain.paper import from_paper, paper_note
-from codesign.domain.presence import team_activity
+from codesign.domain.presence import connected_teams, team_activity
 from codesign.domain.rounds import (
     ROUND_ACTIONS,
     ROUND_KINDS,
@@ -140,7 +140,7 @@ def rounds_view(session: Session, state: RoundState) -> None:
 def gallery_view(session: Session) -> None:
     the_site = site(session.site)
     now = time.time()
-    connected = set(presence().connected(session.id, now))
+    connected = set(connected_teams(store().presence(session.id), now))
     show_anonymous = st.toggle(t("projector.anonymous"), value=rules.anonymous, key="projector_anonymous")
     if show_anonymous != rules.anonymous:
         store().update_votes(session.id, lambda rv: (VotingRules(rv[0].dots, rv[0].mode, show_anonymous), rv[1]))
@@ -227,6 +227,7 @@ def fingerprint() -> tuple:
         room_fingerprint(session.id),
         tuple(store().latest_version(session.id, team.id) for team in session.teams),
         store().load_votes(session.id),
+        tuple(connected_teams(store().presence(session.id), time.time())),  # a tablet joins or leaves
     )
 
 

@@ -13,20 +13,14 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages.common import lang, num, store, t
+from app_pages.desks import desk_is_signed_out
 from codesign.analysis.figures import Figures
-from codesign.domain.presence import PresenceBoard
 from codesign.domain.rounds import RoundState, effective_status, remaining
 from codesign.domain.taxonomy import category
 from codesign.render.icons import streamlit_icon
 
 #: How often open pages look for changes (seconds).
 WATCH_EVERY_S = 3
-
-
-@st.cache_resource
-def presence() -> PresenceBoard:
-    """One presence board per app process, shared by all browser sessions."""
-    return PresenceBoard()
 
 
 def countdown(state: RoundState, *, size: int = 40, key: str = "countdown") -> None:
@@ -73,17 +67,21 @@ def watch(
     @st.fragment(run_every=every)
     def _watch() -> None:
         if heartbeat is not None:
-            presence().seen(heartbeat[0], heartbeat[1], time.time())
-        if fingerprint() != seen:
+            store().record_presence(*heartbeat)  # in the store: every app process sees every tablet
+        if fingerprint() != seen or desk_is_signed_out():  # a desk signed out elsewhere leaves the projector
             st.rerun(scope="app")
 
     _watch()
 
 
 def room_fingerprint(session_id: str) -> Hashable:
-    """What changes the room's state for a page: the rounds, and whether time ran out."""
+    """What changes the room's state for a page: the rounds, whether time ran out, the dispute vote."""
     state = store().load_rounds(session_id)
-    return (state.current, state.status, state.started_at, state.extra_seconds, effective_status(state, time.time()))
+    disputes = store().load_disputes(session_id)  # a dispute vote opening or closing changes the tablets
+    return (
+        (state.current, state.status, state.started_at, state.extra_seconds, effective_status(state, time.time())),
+        (disputes.status, disputes.opened_at),
+    )
 
 
 def largest_zones(figures: Figures, count: int = 3) -> str:

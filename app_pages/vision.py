@@ -13,5 +13,7 @@ from codesign.domain.session import VISION_OWNER
 session = desk_page(None, "vision_session")
 if st.session_state.pop("vision_started", False):
     st.success(t("vision.started"))
+if st.session_state.pop("disputes_settled", False):
+    st.success(t("disputes.settled"))
 st.caption(t("vision.help"))
 run_editor(session, SimpleNamespace(id=VISION_OWNER, name=t("vision.name")), in_room=False)  # not a tablet: no rounds

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import facilitator_secret_value, go_to, store, t
-from codesign.domain.access import secret_matches, team_for_code
+from app_pages.common import go_to, store, t
+from app_pages.desks import sign_in_facilitator
+from codesign.domain.access import team_for_code
 from codesign.errors import AccessDenied
 
 st.title(t("welcome.title"))
@@ -24,8 +25,7 @@ if st.session_state.pop("bad_key", False):
 with st.expander(t("welcome.facilitator")), st.form("facilitator_login"):
     key = st.text_input(t("welcome.key_label"), type="password", max_chars=200)
     if st.form_submit_button(t("welcome.sign_in")):
-        if secret_matches(key.strip(), facilitator_secret_value()):
-            st.session_state.facilitator = True
+        if sign_in_facilitator(key.strip()):  # this browser keeps the desk across a reload (a cookie)
             st.rerun()
         else:
             st.error(t("welcome.bad_key"))

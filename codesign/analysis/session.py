@@ -40,6 +40,7 @@ from codesign.analysis.cost import CostEstimate, figures_cost
 from codesign.analysis.figures import Figures, concept_figures
 from codesign.analysis.norms import NormReport, check_concept
 from codesign.domain.concept import Concept
+from codesign.domain.disputes import DisputeVote
 from codesign.domain.geometry import MetricFrame
 from codesign.domain.prices import SessionCosting
 from codesign.domain.reasons import Reasons
@@ -129,6 +130,9 @@ class SessionAnalysis:
             Owner -> estimate, in the order of :meth:`concepts`.
         """
         return {owner: figures_cost(self.figures[owner], self.costing.prices) for owner, _ in self.concepts()}
+
+    #: The vote that settled contested areas (:mod:`codesign.domain.disputes`); None when not loaded.
+    disputes: DisputeVote | None = None
 
     @property
     def frame(self) -> MetricFrame:

@@ -1,8 +1,9 @@
-"""Which tablets are connected and which teams are still editing (in this app process).
+"""Which tablets are connected and which teams are still editing.
 
->>> board = PresenceBoard()
->>> board.seen("s", "team-1", now=100.0)
->>> board.connected("s", now=105.0), board.connected("s", now=200.0)
+The heartbeats are kept in the store (:meth:`codesign.storage.room.RoomStore.record_presence`), so
+every app process on one store sees every tablet; the rules that read them are here.
+
+>>> connected_teams({"team-1": 100.0}, now=105.0), connected_teams({"team-1": 100.0}, now=200.0)
 (['team-1'], [])
 >>> team_activity("2026-06-01T10:00:00+00:00", connected=False, now=1780308060.0).value
 'editing'
@@ -11,11 +12,10 @@
 from __future__ import annotations
 
 import enum
-import threading
-from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 
-__all__ = ["CONNECTED_WITHIN_S", "EDITING_WITHIN_S", "PresenceBoard", "TeamActivity", "team_activity"]
+__all__ = ["CONNECTED_WITHIN_S", "EDITING_WITHIN_S", "TeamActivity", "connected_teams", "team_activity"]
 
 #: A tablet that called in within this many seconds counts as connected.
 CONNECTED_WITHIN_S = 15.0
@@ -49,7 +49,7 @@ def team_activity(last_saved_at: str | None, connected: bool, now: float) -> Tea
     last_saved_at : str or None
         When the team's latest version was saved (ISO 8601 with a time zone), None if never.
     connected : bool
-        Whether a tablet of the team called in lately (:meth:`PresenceBoard.connected`).
+        Whether a tablet of the team called in lately (:func:`connected_teams`).
     now : float
         The time to judge at, in seconds since the epoch.
 
@@ -63,44 +63,25 @@ def team_activity(last_saved_at: str | None, connected: bool, now: float) -> Tea
     return TeamActivity.CONNECTED if connected else TeamActivity.IDLE
 
 
-class PresenceBoard:
-    """Heartbeats from the tablets, kept in memory and shared by all browser sessions."""
+def connected_teams(seen: Mapping[str, float], now: float, within: float = CONNECTED_WITHIN_S) -> list[str]:
+    """Teams with a tablet that called in within the last ``within`` seconds.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._seen: dict[str, dict[str, float]] = defaultdict(dict)
+    >>> connected_teams({"team-2": 100.0, "team-1": 110.0}, now=120.0)
+    ['team-1']
 
-    def seen(self, session_id: str, team_id: str, now: float) -> None:
-        """Record that a tablet of ``team_id`` is open now.
+    Parameters
+    ----------
+    seen : Mapping of str to float
+        Team id -> its tablet's last heartbeat, seconds since the epoch
+        (:meth:`codesign.storage.room.RoomStore.presence`).
+    now : float
+        The time to judge at, in seconds since the epoch.
+    within : float
+        How many seconds a heartbeat counts.
 
-        Parameters
-        ----------
-        session_id : str
-            The workshop session.
-        team_id : str
-            The team whose tablet called in.
-        now : float
-            The time of the call, in seconds since the epoch.
-        """
-        with self._lock:
-            self._seen[session_id][team_id] = now
-
-    def connected(self, session_id: str, now: float, within: float = CONNECTED_WITHIN_S) -> list[str]:
-        """Teams with a tablet open within the last ``within`` seconds.
-
-        Parameters
-        ----------
-        session_id : str
-            The workshop session.
-        now : float
-            The time to judge at, in seconds since the epoch.
-        within : float
-            How many seconds a heartbeat counts.
-
-        Returns
-        -------
-        list of str
-            The ids of those teams, sorted.
-        """
-        with self._lock:
-            return sorted(team for team, at in self._seen[session_id].items() if now - at <= within)
+    Returns
+    -------
+    list of str
+        The ids of those teams, sorted.
+    """
+    return sorted(team for team, at in seen.items() if now - at <= within)

@@ -43,6 +43,7 @@ __all__ = [
     "BUDGET_COLOURS",
     "ASK_OUTLINE",
     "CONTEXT",
+    "DISPUTE_OUTLINE",
     "agreement_opacity",
     "amenity_marker",
     "cluster_area_pt2",
@@ -69,6 +70,8 @@ AGREEMENT_OPACITY_PAPER = 0.8
 ASK_OUTLINE = "#D55E00"
 #: Outline of the places where the plan has the use the teams agree on.
 AGREE_OUTLINE = "#004D40"
+#: Outline and fill of a contested region the room votes on (dark red, as the countdown's last minute).
+DISPUTE_OUTLINE = "#B00020"
 
 #: Consensus states drawn hatched (over the majority's colour).
 HATCHED_STATES = frozenset({"contested"})

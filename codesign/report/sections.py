@@ -26,6 +26,7 @@ from codesign.i18n import LANGUAGES, format_number, translate
 from codesign.render.mpl_map import SiteMap, render_concept_map
 from codesign.render.text import format_kappa, format_percent, format_time
 from codesign.report.decisions import cost_section, provenance_appendix, reasons_section
+from codesign.report.disputes import disputes_page
 from codesign.report.findings import comparison_pages, consensus_pages, places_page
 from codesign.report.norms import norms_pages
 from codesign.report.pdf import PAPER_SIZES_MM
@@ -78,6 +79,7 @@ def build_report(
         comparison_pages(w, team.id, concept)
     consensus_pages(w)
     votes_page(w)
+    disputes_page(w)
     if analysis.vision is not None:
         concept_pages(w, VISION_OWNER, analysis.vision, None)
         comparison_pages(w, VISION_OWNER, analysis.vision)

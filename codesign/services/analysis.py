@@ -18,6 +18,8 @@ command line call :func:`load_analysis` and hand the result on.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from codesign.analysis.consensus import DEFAULT_CLUSTER_DISTANCE_M, DEFAULT_THRESHOLD
 from codesign.analysis.session import SessionAnalysis, analyse_session, voice_owners, with_norms
 from codesign.domain.concept import Concept
@@ -52,7 +54,7 @@ def load_analysis(
     Returns
     -------
     SessionAnalysis
-        Figures, comparisons with the plan, consensus, places and votes.
+        Figures, comparisons with the plan, consensus, places, votes and the dispute vote.
 
     Raises
     ------
@@ -81,7 +83,8 @@ def load_analysis(
         costing=store.load_costing(session.id),
         reasons=store.load_reasons(session.id),
     )
-    return with_norms(analysis, session_pack(store, session))
+    analysis = with_norms(analysis, session_pack(store, session))
+    return replace(analysis, disputes=store.load_disputes(session.id))
 
 
 def voices(store: Store, session: Session, *, with_plan: bool = False) -> tuple[tuple[str, int], ...]:

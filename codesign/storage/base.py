@@ -23,20 +23,20 @@ costing and the reasons are JSON documents of the session. Each store only reads
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from typing_extensions import override
 
 from codesign.config import settings
 from codesign.domain.concept import Concept, VersionInfo
 from codesign.domain.session import Session, new_session
-from codesign.errors import StoreError
 from codesign.storage.documents import DocumentsBase, SessionDocuments
+from codesign.storage.helpers import compact_json, is_database_url, os_errors_as_store_errors, store_error
+from codesign.storage.room import DisputesDocument, RoomStore
 
 __all__ = [
     "Store",
@@ -52,11 +52,12 @@ _Value = TypeVar("_Value")
 
 
 @runtime_checkable
-class Store(SessionDocuments, Protocol):
-    """What the app asks of a store: sessions, versioned concepts and the session's documents.
+class Store(SessionDocuments, RoomStore, Protocol):
+    """What the app asks of a store: sessions, versioned concepts, the session's documents and the room.
 
     The documents (rounds, votes, costing, reasons, rule pack) are the protocol part
-    :class:`~codesign.storage.documents.SessionDocuments`.
+    :class:`~codesign.storage.documents.SessionDocuments`; the room (presence, desks, dispute
+    votes) is :class:`~codesign.storage.room.RoomStore`.
 
     Identifiers are checked with :func:`codesign.domain.ids.check_identifier`
     (:class:`~codesign.errors.InvalidIdentifier`); an unknown session raises
@@ -279,7 +280,7 @@ class Store(SessionDocuments, Protocol):
         ...
 
 
-class StoreBase(DocumentsBase, Store, ABC):
+class StoreBase(DocumentsBase, DisputesDocument, Store, ABC):
     """What both stores do alike, written once; a store adds how it reads and writes.
 
     A store sets ``_now`` (the clock of creation and save times) and writes a new session
@@ -317,84 +318,6 @@ class StoreBase(DocumentsBase, Store, ABC):
         )
         self._insert_session(session)
         return session
-
-
-def compact_json(data: Any) -> str:
-    """Compact JSON, UTF-8 characters kept: the text both stores keep for a concept version.
-
-    >>> compact_json({"title": "Жасыл аула", "version": 1})
-    '{"title":"Жасыл аула","version":1}'
-
-    Parameters
-    ----------
-    data
-        Anything :func:`json.dumps` takes.
-
-    Returns
-    -------
-    str
-        The JSON text, without spaces.
-    """
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def store_error(err: OSError) -> StoreError:
-    """The :class:`~codesign.errors.StoreError` for a disk error, its reason in words.
-
-    >>> store_error(OSError(28, "No space left on device")).params
-    {'reason': 'No space left on device'}
-
-    Parameters
-    ----------
-    err
-        What the operating system raised.
-
-    Returns
-    -------
-    StoreError
-        ``save.failed`` with the reason.
-    """
-    return StoreError(reason=err.strerror or str(err))
-
-
-@contextlib.contextmanager
-def os_errors_as_store_errors() -> Iterator[None]:
-    """Turn an :class:`OSError` raised inside the block into :func:`store_error`'s error.
-
-    >>> with os_errors_as_store_errors():
-    ...     open("/nonexistent/folder/file", "wb")
-    Traceback (most recent call last):
-    ...
-    codesign.errors.StoreError: Could not save: No such file or directory
-
-    Yields
-    ------
-    None
-        Run the disk work inside the ``with`` block.
-    """
-    try:
-        yield
-    except OSError as err:
-        raise store_error(err) from err
-
-
-def is_database_url(location: str) -> bool:
-    """Whether ``location`` names a PostgreSQL database rather than a sessions folder.
-
-    >>> is_database_url("postgresql://codesign@db.local/codesign"), is_database_url("sessions")
-    (True, False)
-
-    Parameters
-    ----------
-    location
-        A sessions folder or a database URL.
-
-    Returns
-    -------
-    bool
-        True for ``postgresql://`` and ``postgres://`` URLs.
-    """
-    return location.startswith(("postgresql://", "postgres://"))
 
 
 def open_store(sessions_dir: str | os.PathLike[str] | None = None, database_url: str | None = None) -> Store:

@@ -4,7 +4,7 @@ SRC and DST are each a sessions folder or a PostgreSQL URL (``postgresql://...``
 workshop moves from the files to a shared database and back. Each session is copied whole:
 its metadata and links (tokens unchanged, so printed QR codes keep working), every stored
 version of every concept with its version number and save time, the rounds, the votes, the
-costing (price list and budget), the room's reasons and an uploaded rule pack.
+costing (price list and budget), the room's reasons, an uploaded rule pack and the dispute vote.
 
 A session is copied all or nothing: into a database in one transaction, into a folder through
 a staging folder that is renamed into place once complete and read back. A session that is
@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from codesign.domain.concept import Concept
+from codesign.domain.disputes import disputes_from_json, disputes_to_json
 from codesign.domain.prices import SessionCosting, costing_from_json, costing_to_json
 from codesign.domain.reasons import reasons_from_json, reasons_to_json
 from codesign.domain.rounds import RoundState
@@ -61,6 +62,7 @@ DOCUMENT_READERS: dict[str, Callable[[Any], object]] = {
     "costing": costing_from_json,
     "reasons": reasons_from_json,
     "rules": StoredPack.from_json,
+    "disputes": disputes_from_json,
 }
 
 #: Prefix of the staging folders of copies into a sessions folder (never listed as sessions).
@@ -79,7 +81,7 @@ class CopiedSession:
     votes: bool = False
     #: Versions the source had set aside as damaged (not copied).
     damaged_skipped: int = 0
-    #: The session's other documents copied (``costing``, ``reasons``, ``rules``).
+    #: The session's other documents copied (``costing``, ``reasons``, ``rules``, ``disputes``).
     documents: tuple[str, ...] = ()
 
     def summary(self) -> str:
@@ -177,7 +179,8 @@ class WholeSession:
     votes: Votes | None = None
     #: Versions the source had set aside as damaged (not read).
     damaged_skipped: int = 0
-    #: The session's other documents as JSON (``costing``, ``reasons``, ``rules``), those never set left out.
+    #: The session's other documents as JSON (``costing``, ``reasons``, ``rules``, ``disputes``), those never
+    #: set left out.
     documents: Mapping[str, Any] = field(default_factory=dict)
 
     def copied(self) -> CopiedSession:
@@ -255,7 +258,7 @@ def write_whole(target: Store, whole: WholeSession) -> None:
 
 
 def _documents(source: Store, session_id: str) -> dict[str, Any]:
-    """The session's costing, reasons and uploaded rule pack as JSON documents, those never set left out."""
+    """The session's costing, reasons, uploaded rule pack and dispute vote as JSON documents (those set)."""
     found: dict[str, Any] = {}
     costing = source.load_costing(session_id)
     if costing != SessionCosting():
@@ -266,6 +269,9 @@ def _documents(source: Store, session_id: str) -> dict[str, Any]:
     pack = source.load_rules(session_id)
     if pack is not None:
         found["rules"] = pack.to_json()
+    disputes = source.load_disputes(session_id)
+    if disputes.status != "none":
+        found["disputes"] = disputes_to_json(disputes)
     return found
 
 
@@ -310,6 +316,8 @@ def _copy_into_folder(
             staging.update_reasons(session.id, lambda _: reasons_from_json(documents["reasons"]))
         if "rules" in documents:
             staging.save_rules(session.id, StoredPack.from_json(documents["rules"]))
+        if "disputes" in documents:
+            staging.update_disputes(session.id, lambda _: disputes_from_json(documents["disputes"]))
         _check_read_back(FileStore(staging_root), session, concepts)
         try:
             os.rename(staging_root / session.id, target.root / session.id)

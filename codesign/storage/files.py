@@ -43,6 +43,7 @@ from typing import IO, Any, TypeVar
 from typing_extensions import override
 
 from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson
+from codesign.domain.desks import DeskGrant
 from codesign.domain.ids import check_identifier
 from codesign.domain.session import Session, Team
 from codesign.errors import (
@@ -53,15 +54,27 @@ from codesign.errors import (
     StoreError,
 )
 from codesign.storage.base import StoreBase, compact_json, os_errors_as_store_errors, store_error
-from codesign.storage.disk import fsync_dir, remove_temp_files, version_file_name, write_atomic, write_version
+from codesign.storage.disk import (
+    folder_locked,
+    fsync_dir,
+    remove_temp_files,
+    version_file_name,
+    write_atomic,
+    write_version,
+)
+from codesign.storage.room import grant_from_json, grant_to_json
 
-__all__ = ["DAMAGED_DIR", "FileStore"]
+__all__ = ["DAMAGED_DIR", "DESKS_FILE", "FileStore"]
 
 _VERSION_FILE = re.compile(r"^v(\d{6})\.geojson$")
 #: A file set aside keeps its name (a numeric suffix is added only if that name is taken).
 _SET_ASIDE_FILE = re.compile(r"^v(\d{6})\.geojson(?:\.\d+)?$")
 #: Sub-folder of ``concepts/<owner>/`` for version files that did not read back whole.
 DAMAGED_DIR = "damaged"
+#: The signed-in desks' grants (digests and bindings, never tokens), in the sessions folder (mode 600).
+DESKS_FILE = ".desks.json"
+#: Sub-folder of a session: one empty file per team, its modification time the tablet's last heartbeat.
+PRESENCE_DIR = "presence"
 
 _Value = TypeVar("_Value")
 
@@ -215,6 +228,89 @@ class FileStore(StoreBase):
             with os_errors_as_store_errors():
                 write_atomic(folder / f"{name}.json", _dump(document))
             return new
+
+    # ------------------------------------------------------------------ presence and desks
+    def _existing_session_dir(self, session_id: str) -> Path:
+        folder = self._session_dir(session_id)
+        if not (folder / "session.json").is_file():
+            raise SessionNotFound(session_id=session_id)
+        return folder
+
+    @override
+    def record_presence(self, session_id: str, team_id: str) -> None:
+        # A heartbeat is the file's modification time: no lock, no fsync (presence is not history).
+        folder = self._existing_session_dir(session_id)
+        path = folder / PRESENCE_DIR / check_identifier(team_id, "team")
+        moment = self._now().timestamp()
+        with os_errors_as_store_errors():
+            path.parent.mkdir(exist_ok=True)
+            path.touch()
+            os.utime(path, (moment, moment))
+
+    @override
+    def presence(self, session_id: str) -> dict[str, float]:
+        folder = self._existing_session_dir(session_id) / PRESENCE_DIR
+        seen: dict[str, float] = {}
+        with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError, CodesignError):
+                    seen[check_identifier(entry.name, "team")] = entry.stat(follow_symlinks=False).st_mtime
+        return seen
+
+    def _read_desks(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.root / DESKS_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except ValueError:
+            return {}  # a damaged file signs every desk out (it fails closed); the next sign-in replaces it
+        return data if isinstance(data, dict) else {}
+
+    def _change_desks(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        with os_errors_as_store_errors():
+            self.root.mkdir(parents=True, exist_ok=True)
+            with folder_locked(self.root):
+                remove_temp_files(self.root)
+                write_atomic(self.root / DESKS_FILE, _dump(change(self._read_desks())))
+
+    @override
+    def add_desk(self, grant: DeskGrant) -> None:
+        now = self._now()
+
+        def add(desks: dict[str, Any]) -> dict[str, Any]:
+            kept = {d: g for d, g in desks.items() if datetime.fromisoformat(g["expires_at"]) > now}
+            return kept | {grant.digest: grant_to_json(grant)}
+
+        self._change_desks(add)
+
+    @override
+    def find_desk(self, digest: str) -> DeskGrant | None:
+        data = self._read_desks().get(digest)
+        try:
+            return grant_from_json(data) if isinstance(data, dict) else None
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @override
+    def revoke_desks(self, digest: str | None = None) -> int:
+        removed = 0
+
+        def revoke(desks: dict[str, Any]) -> dict[str, Any]:
+            nonlocal removed
+            kept = {} if digest is None else {d: g for d, g in desks.items() if d != digest}
+            removed = len(desks) - len(kept)
+            return kept
+
+        self._change_desks(revoke)
+        return removed
+
+    @override
+    def desks(self) -> list[DeskGrant]:
+        found = []
+        for data in self._read_desks().values():
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                found.append(grant_from_json(data))
+        return sorted(found, key=lambda g: g.issued_at)
 
     # ------------------------------------------------------------------ concepts
     def _owner_dir(self, folder: Path, owner: str) -> Path:

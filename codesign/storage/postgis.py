@@ -42,6 +42,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from typing_extensions import override
 
 from codesign.domain.concept import Concept, VersionInfo, concept_from_geojson
+from codesign.domain.desks import DeskGrant
 from codesign.domain.ids import check_identifier
 from codesign.domain.rounds import RoundState, state_to_json
 from codesign.domain.session import Session
@@ -288,6 +289,65 @@ class PostgisStore(StoreBase):
             write_document(conn, session_id, name, document)
         return new
 
+    # ------------------------------------------------------------------ presence and desks
+    @override
+    def record_presence(self, session_id: str, team_id: str) -> None:
+        check_identifier(session_id, "session")
+        check_identifier(team_id, "team")
+        with self._connection() as conn:
+            one_row(
+                conn,
+                "INSERT INTO tablet_presence (session_id, team_id, seen_at) SELECT id, %s, %s FROM sessions"
+                " WHERE id = %s ON CONFLICT (session_id, team_id) DO UPDATE SET seen_at = excluded.seen_at"
+                " RETURNING team_id",
+                (team_id, self._now(), session_id),
+                lambda: SessionNotFound(session_id=session_id),
+            )
+
+    @override
+    def presence(self, session_id: str) -> dict[str, float]:
+        check_identifier(session_id, "session")
+        with self._connection() as conn:
+            select_session(conn, session_id)
+            rows = conn.execute(
+                "SELECT team_id, seen_at FROM tablet_presence WHERE session_id = %s", (session_id,)
+            ).fetchall()
+        return {team: seen_at.timestamp() for team, seen_at in rows}
+
+    @override
+    def add_desk(self, grant: DeskGrant) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM desk_grants WHERE expires_at <= %s", (self._now(),))
+            conn.execute(
+                "INSERT INTO desk_grants (digest, binding, role, session_id, issued_at, expires_at)"
+                " VALUES (%s, %s, %s, %s, %s::timestamptz, %s::timestamptz)",
+                (grant.digest, grant.binding, grant.role, grant.session_id, grant.issued_at, grant.expires_at),
+            )
+
+    @override
+    def find_desk(self, digest: str) -> DeskGrant | None:
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT digest, binding, role, session_id, issued_at, expires_at FROM desk_grants WHERE digest = %s",
+                (digest,),
+            ).fetchone()
+        return None if row is None else _grant(row)
+
+    @override
+    def revoke_desks(self, digest: str | None = None) -> int:
+        with self._connection() as conn:
+            if digest is None:
+                return conn.execute("DELETE FROM desk_grants").rowcount
+            return conn.execute("DELETE FROM desk_grants WHERE digest = %s", (digest,)).rowcount
+
+    @override
+    def desks(self) -> list[DeskGrant]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT digest, binding, role, session_id, issued_at, expires_at FROM desk_grants ORDER BY issued_at"
+            ).fetchall()
+        return [_grant(row) for row in rows]
+
     # ------------------------------------------------------------------ concepts
     @override
     def latest_version(self, session_id: str, owner: str) -> int:
@@ -383,7 +443,8 @@ class PostgisStore(StoreBase):
         votes
             The votes, or ``None`` when none were set.
         documents
-            The session's other JSON documents as the source keeps them (``costing``, ``reasons``, ``rules``).
+            The session's other JSON documents as the source keeps them (``costing``, ``reasons``, ``rules``,
+            ``disputes``).
 
         Returns
         -------
@@ -406,10 +467,15 @@ class PostgisStore(StoreBase):
             if votes is not None:
                 write_document(conn, session.id, "votes", votes_to_json(*votes))
             for name, document in (documents or {}).items():
-                if name not in ("costing", "reasons", "rules"):
+                if name not in ("costing", "reasons", "rules", "disputes"):
                     raise ValueError(f"no such session document: {name!r}")
                 write_document(conn, session.id, name, document)
         return count
+
+
+def _grant(row: tuple[Any, ...]) -> DeskGrant:
+    digest, binding, role, session_id, issued_at, expires_at = row
+    return DeskGrant(digest, binding, role, session_id, utc_text(issued_at), utc_text(expires_at))
 
 
 def _ensure_postgis(conn: psycopg.Connection, where: str) -> None:

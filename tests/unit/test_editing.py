@@ -24,7 +24,7 @@ from codesign.domain.editing import (
     editor_mode,
 )
 from codesign.domain.notices import Notice
-from codesign.domain.presence import EDITING_WITHIN_S, PresenceBoard, TeamActivity, team_activity
+from codesign.domain.presence import EDITING_WITHIN_S, TeamActivity, connected_teams, team_activity
 from codesign.domain.rounds import RoundPlan, RoundState, end, start
 from codesign.domain.site import load_site
 from codesign.errors import SessionConflictError, StoreError
@@ -454,10 +454,8 @@ def test_a_teams_activity_on_the_projector(saved_ago, connected, activity):
 
 
 def test_a_tablet_counts_as_connected_for_fifteen_seconds():
-    board = PresenceBoard()
-    board.seen("s", "team-2", now=100.0)
-    board.seen("s", "team-1", now=110.0)
-    assert (board.connected("s", 115.0), board.connected("s", 120.0), board.connected("other", 115.0)) == (
+    seen = {"team-2": 100.0, "team-1": 110.0}
+    assert (connected_teams(seen, 115.0), connected_teams(seen, 120.0), connected_teams({}, 115.0)) == (
         ["team-1", "team-2"],
         ["team-1"],
         [],
