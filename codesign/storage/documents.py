@@ -200,7 +200,18 @@ class DocumentsBase(SessionDocuments, ABC):
 
     @abstractmethod
     def load_session(self, session_id: str) -> Session:
-        """The session (:class:`~codesign.errors.SessionNotFound` if there is none)."""
+        """The session (:class:`~codesign.errors.SessionNotFound` if there is none).
+
+        Parameters
+        ----------
+        session_id
+            The session's id.
+
+        Returns
+        -------
+        Session
+            As stored.
+        """
 
     @abstractmethod
     def _read_document(self, session_id: str, name: str) -> Any:
