@@ -9,8 +9,8 @@ from collections import Counter
 import streamlit as st
 
 from app_pages.common import desk_page, error_text, facilitator_gate, lang, num, site, store, t, t_text, view_map
+from app_pages.import_summary import import_summary
 from app_pages.paper_sheets import print_sheets
-from codesign.analysis.figures import concept_figures
 from codesign.domain.paper import PEN_COLOURS, PEN_SWATCHES, from_paper
 from codesign.domain.taxonomy import categories, category
 from codesign.errors import CodesignError
@@ -120,20 +120,7 @@ result = scan_to_concept(scan, the_site, team, mapping, title=title, photo_name=
 
 st.markdown(f"#### {t('paper.preview')}")
 st.caption(t("paper.preview_help"))
-figures = concept_figures(result.concept, the_site.frame)
-with st.container(key="paper_summary"):
-    st.markdown(
-        t(
-            "plan.summary",
-            kept=len(result.concept.features),
-            unmapped=len(result.unmapped),
-            rejected=len(result.rejected),
-            area=num(sum(figures.zone_area_m2.values())),
-        )
-    )
-    if result.rejected:
-        with st.expander(t("plan.rejected_list", count=len(result.rejected))):
-            st.table([{t("plan.feature"): i, t("plan.reason"): t(n.key, **n.params)} for i, n in result.rejected])
+import_summary(result, the_site, "paper_summary", list_unmapped=False)
 
 
 def _label(colour: str) -> str:

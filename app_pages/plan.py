@@ -6,8 +6,8 @@ import hashlib
 
 import streamlit as st
 
-from app_pages.common import desk_page, error_text, facilitator_gate, lang, md, num, site, t, t_text, view_map
-from codesign.analysis.figures import concept_figures
+from app_pages.common import desk_page, error_text, facilitator_gate, lang, md, site, t, t_text, view_map
+from app_pages.import_summary import import_summary
 from codesign.domain.session import PLAN_OWNER
 from codesign.domain.taxonomy import categories
 from codesign.errors import CodesignError
@@ -106,27 +106,9 @@ result = build_concept(imported, attribute=attribute, mapping=mapping, site=the_
 
 st.markdown(f"#### {t('plan.preview')}")
 st.caption(t("plan.preview_help"))
-figures = concept_figures(result.concept, the_site.frame)
-with st.container(key="plan_summary"):
-    st.markdown(
-        t(
-            "plan.summary",
-            kept=len(result.concept.features),
-            unmapped=len(result.unmapped),
-            rejected=len(result.rejected),
-            area=num(sum(figures.zone_area_m2.values())),
-        )
-    )
-    if result.unmapped:
-        with st.expander(t("plan.unmapped_list", count=len(result.unmapped))):
-            st.table(
-                [{t("plan.feature"): i, t("plan.value"): md(v), t("plan.geometry"): g} for i, v, g in result.unmapped]
-            )
-    if result.rejected:
-        with st.expander(t("plan.rejected_list", count=len(result.rejected))):
-            st.table([{t("plan.feature"): i, t("plan.reason"): t(n.key, **n.params)} for i, n in result.rejected])
-    for i, notice in result.notices[:20]:
-        st.caption(f"{i}: {t(notice.key, **notice.params)}")
+import_summary(result, the_site, "plan_summary")
+for i, notice in result.notices[:20]:
+    st.caption(f"{i}: {t(notice.key, **notice.params)}")
 view_map(the_site, f"plan_preview_{session.id}_{cache_key[0][:12]}", concept_layer(result.concept, lang()), 520)
 if st.button(t("plan.accept"), type="primary", disabled=not result.concept.features, key="plan_accept"):
     try:
