@@ -27,7 +27,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from codesign.config import DATA_DIR
 from codesign.domain.taxonomy import Kind, categories
@@ -64,16 +64,7 @@ RuleKind = Literal[
     "min_count_per_area",
     "paths_connect",
 ]
-RULE_KINDS: tuple[str, ...] = (
-    "min_share",
-    "max_share",
-    "min_area",
-    "max_area",
-    "min_distance",
-    "max_distance",
-    "min_count_per_area",
-    "paths_connect",
-)
+RULE_KINDS: tuple[str, ...] = get_args(RuleKind)
 #: A pack file is read only up to this size (a real one is a few KB).
 MAX_PACK_BYTES = 200_000
 #: Most rules in one pack.
