@@ -10,7 +10,7 @@ this page reads the widgets, calls it and shows where it stands.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Protocol
 
@@ -82,6 +82,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     rounds, the vote panel opens in vote rounds, the tablet reports it is connected.
     """
     the_site = site(session.site)
+    room_seen = room_fingerprint(session.id)  # before the rounds are read: a change while drawing reruns the page
     rounds = store().load_rounds(session.id)
     mode = editor_mode(rounds, time.time(), in_room=in_room)
     editing = editing_session(session, team, in_room)
@@ -104,7 +105,7 @@ def run_editor(session: Session, team: Owner, *, in_room: bool = True) -> None:
     with st.expander(t("versions.title")):
         versions_panel(editing, session, team, the_site, mode)
     if in_room:  # last: the room watcher (a fragment)
-        watch_room(session, team, editing)
+        watch_room(session, team, editing, room_seen)
 
 
 def editing_session(session: Session, team: Owner, in_room: bool) -> EditSession:
@@ -382,7 +383,7 @@ def versions_panel(editing: EditSession, session: Session, team: Owner, the_site
 
 
 # ---------------------------------------------------------------------- the room watcher
-def watch_room(session: Session, team: Owner, editing: EditSession) -> None:
+def watch_room(session: Session, team: Owner, editing: EditSession, room_seen: Hashable) -> None:
     """Rerun the tablet when the room's state changes or its link stops working; report it is connected."""
     gate = editing.gate
 
@@ -397,4 +398,4 @@ def watch_room(session: Session, team: Owner, editing: EditSession) -> None:
         """What makes the tablet rerun: the room's state, and whether its link still works."""
         return room_fingerprint(session.id), link_works()
 
-    watch(seen, seen(), heartbeat=(session.id, team.id))
+    watch(seen, (room_seen, link_works()), heartbeat=(session.id, team.id))

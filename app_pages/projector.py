@@ -70,6 +70,21 @@ view = (
     )
     or "join"
 )
+
+
+def fingerprint() -> tuple:
+    """Everything the projector shows that tablets can change."""
+    return (
+        room_fingerprint(session.id),
+        tuple(store().latest_version(session.id, team.id) for team in session.teams),
+        store().load_votes(session.id),
+        tuple(connected_teams(store().presence(session.id), time.time())),  # a tablet joins or leaves
+    )
+
+
+# Taken before anything is read to show: a save landing while the page draws changes it, and the
+# watcher reruns the page (taken after, that save would wait for the next change to show).
+seen = fingerprint()
 rounds = store().load_rounds(session.id)
 rules, votes = store().load_votes(session.id)
 names = display_names(session, rules)
@@ -221,14 +236,4 @@ else:
     votes_view(session)
 
 
-def fingerprint() -> tuple:
-    """Everything the projector shows that tablets can change."""
-    return (
-        room_fingerprint(session.id),
-        tuple(store().latest_version(session.id, team.id) for team in session.teams),
-        store().load_votes(session.id),
-        tuple(connected_teams(store().presence(session.id), time.time())),  # a tablet joins or leaves
-    )
-
-
-watch(fingerprint, fingerprint(), every=PROJECTOR_WATCH_S)
+watch(fingerprint, seen, every=PROJECTOR_WATCH_S)
