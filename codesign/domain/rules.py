@@ -26,6 +26,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -450,6 +451,7 @@ def _rule(raw: Any, index: int, lines: _Lines, file_name: str) -> Rule:
     return Rule(rule_id, kind, title, source.strip(), params, lines.rule(index), note, short)
 
 
+@lru_cache(maxsize=32)  # the pack of a session is read on every tablet rerun: its text is parsed once
 def parse_pack(text: str, file_name: str = "rules.toml") -> RulePack:
     """A pack from its TOML text; :class:`RulePackError` names the line and the reason.
 
